@@ -1,0 +1,2 @@
+//! The `smpp` command.
+fn main() {}
