@@ -1,0 +1,104 @@
+//! `command_id`: which operation a PDU carries.
+
+use super::wire_enum::wire_enum;
+
+wire_enum! {
+    /// The `command_id` header field (SMPP 3.4 §5.1.2.1).
+    ///
+    /// Bit 31 set marks a response; a response id is its request id `| 0x8000_0000`.
+    /// Unknown ids are kept as `Unknown(n)` so that a server can answer them with
+    /// `generic_nack`/`ESME_RINVCMDID` and nothing is lost.
+    ///
+    /// ```
+    /// use smpp_proto::pdu::CommandId;
+    /// assert_eq!(CommandId::from(0x8000_0004), CommandId::SubmitSmResp);
+    /// assert_eq!(CommandId::SubmitSm.response(), Some(CommandId::SubmitSmResp));
+    /// assert_eq!(CommandId::from(0x0000_0099).name(), None);
+    /// ```
+    pub enum CommandId: u32, catch_all = Unknown {
+        /// generic_nack
+        GenericNack = 0x8000_0000 => "generic_nack",
+        /// bind_receiver
+        BindReceiver = 0x0000_0001 => "bind_receiver",
+        /// bind_receiver_resp
+        BindReceiverResp = 0x8000_0001 => "bind_receiver_resp",
+        /// bind_transmitter
+        BindTransmitter = 0x0000_0002 => "bind_transmitter",
+        /// bind_transmitter_resp
+        BindTransmitterResp = 0x8000_0002 => "bind_transmitter_resp",
+        /// query_sm
+        QuerySm = 0x0000_0003 => "query_sm",
+        /// query_sm_resp
+        QuerySmResp = 0x8000_0003 => "query_sm_resp",
+        /// submit_sm
+        SubmitSm = 0x0000_0004 => "submit_sm",
+        /// submit_sm_resp
+        SubmitSmResp = 0x8000_0004 => "submit_sm_resp",
+        /// deliver_sm
+        DeliverSm = 0x0000_0005 => "deliver_sm",
+        /// deliver_sm_resp
+        DeliverSmResp = 0x8000_0005 => "deliver_sm_resp",
+        /// unbind
+        Unbind = 0x0000_0006 => "unbind",
+        /// unbind_resp
+        UnbindResp = 0x8000_0006 => "unbind_resp",
+        /// replace_sm
+        ReplaceSm = 0x0000_0007 => "replace_sm",
+        /// replace_sm_resp
+        ReplaceSmResp = 0x8000_0007 => "replace_sm_resp",
+        /// cancel_sm
+        CancelSm = 0x0000_0008 => "cancel_sm",
+        /// cancel_sm_resp
+        CancelSmResp = 0x8000_0008 => "cancel_sm_resp",
+        /// bind_transceiver
+        BindTransceiver = 0x0000_0009 => "bind_transceiver",
+        /// bind_transceiver_resp
+        BindTransceiverResp = 0x8000_0009 => "bind_transceiver_resp",
+        /// outbind (no response)
+        Outbind = 0x0000_000B => "outbind",
+        /// enquire_link
+        EnquireLink = 0x0000_0015 => "enquire_link",
+        /// enquire_link_resp
+        EnquireLinkResp = 0x8000_0015 => "enquire_link_resp",
+        /// submit_multi
+        SubmitMulti = 0x0000_0021 => "submit_multi",
+        /// submit_multi_resp
+        SubmitMultiResp = 0x8000_0021 => "submit_multi_resp",
+        /// alert_notification (no response)
+        AlertNotification = 0x0000_0102 => "alert_notification",
+        /// data_sm
+        DataSm = 0x0000_0103 => "data_sm",
+        /// data_sm_resp
+        DataSmResp = 0x8000_0103 => "data_sm_resp",
+    }
+}
+
+impl CommandId {
+    /// Whether bit 31 is set (the PDU is a response).
+    #[must_use]
+    pub const fn is_response(self) -> bool {
+        self.value() & 0x8000_0000 != 0
+    }
+
+    /// Whether this is a request the peer must answer (everything but responses,
+    /// `outbind` and `alert_notification`).
+    #[must_use]
+    pub const fn expects_response(self) -> bool {
+        !self.is_response()
+            && !matches!(
+                Self::from_value(self.value()),
+                Self::Outbind | Self::AlertNotification
+            )
+    }
+
+    /// The response id for a request that has one (`None` for responses, `outbind`
+    /// and `alert_notification`). Unknown request ids map to `id | 0x8000_0000`.
+    #[must_use]
+    pub const fn response(self) -> Option<Self> {
+        if self.expects_response() {
+            Some(Self::from_value(self.value() | 0x8000_0000))
+        } else {
+            None
+        }
+    }
+}
