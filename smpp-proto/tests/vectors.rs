@@ -60,7 +60,9 @@ fn every_fixture_frames_whole_bytewise_and_followed_by_next() {
 fn bind_transmitter_fields() {
     let p = decode("bind_transmitter");
     assert_eq!(p.sequence, SequenceNumber(1));
-    let Body::BindTransmitter(b) = p.body else { panic!("{:?}", p.body) };
+    let Body::BindTransmitter(b) = p.body else {
+        panic!("{:?}", p.body)
+    };
     assert_eq!(b.system_id, "SMPP3TEST");
     assert_eq!(b.password, "secret08");
     assert_eq!(b.system_type, "SUBMIT1");
@@ -71,20 +73,28 @@ fn bind_transmitter_fields() {
 
 #[test]
 fn bind_receiver_from_33_and_transceiver_from_00_are_accepted() {
-    let Body::BindReceiver(b) = decode("bind_receiver").body else { panic!() };
+    let Body::BindReceiver(b) = decode("bind_receiver").body else {
+        panic!()
+    };
     assert_eq!(b.interface_version, 0x33);
     assert!(b.tlvs.is_empty());
-    let Body::BindTransceiver(b) = decode("bind_transceiver").body else { panic!() };
+    let Body::BindTransceiver(b) = decode("bind_transceiver").body else {
+        panic!()
+    };
     assert_eq!(b.interface_version, 0x00);
     assert_eq!(b.address_range, "^1234");
 }
 
 #[test]
 fn bind_resp_fields() {
-    let Body::BindTransmitterResp(r) = decode("bind_transmitter_resp").body else { panic!() };
+    let Body::BindTransmitterResp(r) = decode("bind_transmitter_resp").body else {
+        panic!()
+    };
     assert_eq!(r.system_id, "SMSC");
     assert_eq!(r.tlvs.sc_interface_version(), Some(0x34));
-    let Body::BindReceiverResp(r) = decode("bind_receiver_resp").body else { panic!() };
+    let Body::BindReceiverResp(r) = decode("bind_receiver_resp").body else {
+        panic!()
+    };
     assert_eq!(r.tlvs.sc_interface_version(), None);
     let p = decode("bind_transceiver_resp");
     assert_eq!(p.status, CommandStatus::BindFail);
@@ -93,8 +103,13 @@ fn bind_resp_fields() {
 
 #[test]
 fn outbind_and_empty_pdus() {
-    let Body::Outbind(o) = decode("outbind").body else { panic!() };
-    assert_eq!((o.system_id.as_bytes(), o.password.as_bytes()), (&b"SMSC"[..], &b"pw"[..]));
+    let Body::Outbind(o) = decode("outbind").body else {
+        panic!()
+    };
+    assert_eq!(
+        (o.system_id.as_bytes(), o.password.as_bytes()),
+        (&b"SMSC"[..], &b"pw"[..])
+    );
     assert_eq!(decode("unbind").body, Body::Unbind);
     assert_eq!(decode("unbind_resp").body, Body::UnbindResp);
     assert_eq!(decode("enquire_link").body, Body::EnquireLink);
@@ -102,13 +117,21 @@ fn outbind_and_empty_pdus() {
     assert_eq!(decode("cancel_sm_resp").body, Body::CancelSmResp);
     assert_eq!(decode("replace_sm_resp").body, Body::ReplaceSmResp);
     let n = decode("generic_nack");
-    assert_eq!((n.body, n.status), (Body::GenericNack, CommandStatus::InvCmdId));
+    assert_eq!(
+        (n.body, n.status),
+        (Body::GenericNack, CommandStatus::InvCmdId)
+    );
 }
 
 #[test]
 fn submit_sm_fields() {
-    let Body::SubmitSm(s) = decode("submit_sm").body else { panic!() };
-    assert_eq!((s.source_addr_ton, s.source_addr_npi), (Ton::Alphanumeric, Npi::Unknown));
+    let Body::SubmitSm(s) = decode("submit_sm").body else {
+        panic!()
+    };
+    assert_eq!(
+        (s.source_addr_ton, s.source_addr_npi),
+        (Ton::Alphanumeric, Npi::Unknown)
+    );
     assert_eq!(s.source_addr, "MyShop");
     assert_eq!(s.destination_addr, "4512345678");
     assert_eq!(s.registered_delivery, RegisteredDelivery::FINAL);
@@ -118,7 +141,9 @@ fn submit_sm_fields() {
 
 #[test]
 fn submit_sm_with_udh_times_and_tlvs() {
-    let Body::SubmitSm(s) = decode("submit_sm_udh_tlvs").body else { panic!() };
+    let Body::SubmitSm(s) = decode("submit_sm_udh_tlvs").body else {
+        panic!()
+    };
     assert_eq!(s.service_type, "CMT");
     assert!(s.esm_class.udhi());
     assert_eq!(s.priority_flag, 1);
@@ -132,12 +157,17 @@ fn submit_sm_with_udh_times_and_tlvs() {
     let tlvs: Vec<_> = s.tlvs.iter().collect();
     assert_eq!(tlvs.len(), 2);
     assert_eq!(tlvs[1].tag, TlvTag::Unknown(0x1400));
-    assert_eq!(tlvs[1].value, TlvValue::Raw(Bytes::from_static(b"vendor-ref")));
+    assert_eq!(
+        tlvs[1].value,
+        TlvValue::Raw(Bytes::from_static(b"vendor-ref"))
+    );
 }
 
 #[test]
 fn submit_sm_payload() {
-    let Body::SubmitSm(s) = decode("submit_sm_payload").body else { panic!() };
+    let Body::SubmitSm(s) = decode("submit_sm_payload").body else {
+        panic!()
+    };
     assert!(s.short_message.is_empty());
     assert_eq!(&s.payload()[..], b"A long text in message_payload");
 }
@@ -155,7 +185,10 @@ fn submit_sm_resp_and_error_resp() {
 fn deliver_sm_receipt_fields() {
     let p = decode("deliver_sm_receipt");
     assert_eq!(p.sequence.0, 0x806A_179B);
-    assert!(!p.sequence.is_valid(), "above 0x7FFFFFFF decodes but is flagged");
+    assert!(
+        !p.sequence.is_valid(),
+        "above 0x7FFFFFFF decodes but is flagged"
+    );
     let Body::DeliverSm(d) = p.body else { panic!() };
     assert!(d.esm_class.is_delivery_receipt());
     assert!(d.short_message.starts_with(b"id:0123456789 sub:001"));
@@ -168,14 +201,21 @@ fn deliver_sm_receipt_fields() {
 
 #[test]
 fn data_sm_and_resp_fields() {
-    let Body::DataSm(d) = decode("data_sm").body else { panic!() };
+    let Body::DataSm(d) = decode("data_sm").body else {
+        panic!()
+    };
     assert_eq!(d.registered_delivery, RegisteredDelivery::FINAL);
     assert_eq!(d.tlvs.message_payload().unwrap(), &b"data payload"[..]);
     assert_eq!(d.tlvs.source_port(), Some(9200));
     assert_eq!(d.tlvs.destination_port(), Some(2948));
-    let Body::DataSmResp(r) = decode("data_sm_resp").body else { panic!() };
+    let Body::DataSmResp(r) = decode("data_sm_resp").body else {
+        panic!()
+    };
     assert_eq!(r.message_id, "abc");
-    assert_eq!(r.tlvs.get(TlvTag::DeliveryFailureReason), Some(TlvValue::U8(1)));
+    assert_eq!(
+        r.tlvs.get(TlvTag::DeliveryFailureReason),
+        Some(TlvValue::U8(1))
+    );
     assert_eq!(
         r.tlvs.get(TlvTag::AdditionalStatusInfoText),
         Some(TlvValue::CString("absent subscriber".into()))
@@ -184,35 +224,67 @@ fn data_sm_and_resp_fields() {
 
 #[test]
 fn query_cancel_replace_fields() {
-    let Body::QuerySm(q) = decode("query_sm").body else { panic!() };
-    assert_eq!((q.message_id.as_bytes(), q.source_addr.as_bytes()), (&b"5f3a9c"[..], &b"4512345678"[..]));
-    let Body::QuerySmResp(q) = decode("query_sm_resp").body else { panic!() };
+    let Body::QuerySm(q) = decode("query_sm").body else {
+        panic!()
+    };
+    assert_eq!(
+        (q.message_id.as_bytes(), q.source_addr.as_bytes()),
+        (&b"5f3a9c"[..], &b"4512345678"[..])
+    );
+    let Body::QuerySmResp(q) = decode("query_sm_resp").body else {
+        panic!()
+    };
     assert_eq!(q.final_date, "231123120100000+");
     assert_eq!(MessageState::from(q.message_state), MessageState::Delivered);
-    let Body::CancelSm(c) = decode("cancel_sm").body else { panic!() };
+    let Body::CancelSm(c) = decode("cancel_sm").body else {
+        panic!()
+    };
     assert_eq!(c.destination_addr, "4587654321");
-    let Body::ReplaceSm(r) = decode("replace_sm").body else { panic!() };
+    let Body::ReplaceSm(r) = decode("replace_sm").body else {
+        panic!()
+    };
     assert_eq!(r.validity_period, "000001000000000R");
     assert_eq!(&r.short_message[..], b"new");
 }
 
 #[test]
 fn submit_multi_and_resp_fields() {
-    let Body::SubmitMulti(m) = decode("submit_multi").body else { panic!() };
+    let Body::SubmitMulti(m) = decode("submit_multi").body else {
+        panic!()
+    };
     assert_eq!(m.dest_addresses.len(), 3);
-    assert_eq!(m.dest_addresses[1], DestAddress::DistributionList("friends".into()));
+    assert_eq!(
+        m.dest_addresses[1],
+        DestAddress::DistributionList("friends".into())
+    );
     assert_eq!(&m.short_message[..], b"Hi");
-    let Body::SubmitMultiResp(r) = decode("submit_multi_resp").body else { panic!() };
+    let Body::SubmitMultiResp(r) = decode("submit_multi_resp").body else {
+        panic!()
+    };
     assert_eq!(r.unsuccess_sme.len(), 1);
-    assert_eq!(r.unsuccess_sme[0].error_status_code, CommandStatus::InvDstAdr);
+    assert_eq!(
+        r.unsuccess_sme[0].error_status_code,
+        CommandStatus::InvDstAdr
+    );
 }
 
 #[test]
 fn alert_notification_and_unknown() {
-    let Body::AlertNotification(a) = decode("alert_notification").body else { panic!() };
+    let Body::AlertNotification(a) = decode("alert_notification").body else {
+        panic!()
+    };
     assert_eq!(a.esme_addr, "4587654321");
-    assert_eq!(a.tlvs.get(TlvTag::MsAvailabilityStatus), Some(TlvValue::U8(0)));
+    assert_eq!(
+        a.tlvs.get(TlvTag::MsAvailabilityStatus),
+        Some(TlvValue::U8(0))
+    );
     let p = decode("unknown_command");
     assert_eq!(p.command_id(), CommandId::Unknown(0x0001_0203));
-    assert_eq!(p.body, Body::Unknown { command_id: 0x0001_0203, body: Bytes::from_static(b"xyz") });
+    assert_eq!(
+        p.body,
+        Body::Unknown {
+            command_id: 0x0001_0203,
+            body: Bytes::from_static(b"xyz")
+        }
+    );
 }
