@@ -124,7 +124,8 @@ impl Bind {
 /// bind_*_resp.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct BindResp {
-    /// SMSC identity, C(16) (accepted up to 64 characters on receive).
+    /// SMSC identity, C(16) in the spec; up to 64 characters are accepted and re-encoded,
+    /// since real SMSCs send longer ones.
     pub system_id: COctetString,
     /// TLVs: `sc_interface_version` announces TLV support.
     pub tlvs: Tlvs,
@@ -139,7 +140,8 @@ impl BindResp {
     }
 
     pub(crate) fn encode<S: Sink>(&self, s: &mut S) -> Result<(), EncodeError> {
-        put_cstr(s, "system_id", &self.system_id, 16)?;
+        // Whatever we accept we can re-encode (proxies pass bind responses through).
+        put_cstr(s, "system_id", &self.system_id, LENIENT_MAX)?;
         s.put(self.tlvs.as_bytes());
         Ok(())
     }
