@@ -8,3 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod pdu;
+
+#[cfg(feature = "__fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;

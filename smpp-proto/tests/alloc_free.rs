@@ -42,17 +42,22 @@ fn allocations<R>(f: impl FnOnce() -> R) -> (u64, R) {
 }
 
 fn hot_pdus() -> Vec<Pdu> {
-    let sm = SubmitSm::new("MyShop", "4512345678", &b"Hello, this is a 59 octet text for the allocation test!!"[..])
-        .with_registered_delivery(RegisteredDelivery::FINAL)
-        .with_tlvs(
-            Tlvs::from_slice(&[
-                Tlv::u16(TlvTag::UserMessageReference, 7),
-                Tlv::u8(TlvTag::DestAddrSubunit, 1),
-            ])
-            .unwrap(),
-        );
+    let sm = SubmitSm::new(
+        "MyShop",
+        "4512345678",
+        &b"Hello, this is a 59 octet text for the allocation test!!"[..],
+    )
+    .with_registered_delivery(RegisteredDelivery::FINAL)
+    .with_tlvs(
+        Tlvs::from_slice(&[
+            Tlv::u16(TlvTag::UserMessageReference, 7),
+            Tlv::u8(TlvTag::DestAddrSubunit, 1),
+        ])
+        .unwrap(),
+    );
     let receipt = b"id:0123456789 sub:001 dlvrd:001 submit date:2311231200 done date:2311231201 stat:DELIVRD err:000 text:Hello";
-    let mut dl = SubmitSm::new("4512345678", "MyShop", &receipt[..]).with_esm_class(EsmClass(EsmClass::DELIVERY_RECEIPT));
+    let mut dl = SubmitSm::new("4512345678", "MyShop", &receipt[..])
+        .with_esm_class(EsmClass(EsmClass::DELIVERY_RECEIPT));
     dl.tlvs = Tlvs::from_slice(&[
         Tlv::cstring(TlvTag::ReceiptedMessageId, "0123456789"),
         Tlv::u8(TlvTag::MessageState, 2),
@@ -63,9 +68,15 @@ fn hot_pdus() -> Vec<Pdu> {
     .unwrap();
     vec![
         Pdu::new(SequenceNumber(1), Body::SubmitSm(sm)),
-        Pdu::new(SequenceNumber(1), Body::SubmitSmResp(MessageIdResp::new("5f3a9c0e"))),
+        Pdu::new(
+            SequenceNumber(1),
+            Body::SubmitSmResp(MessageIdResp::new("5f3a9c0e")),
+        ),
         Pdu::new(SequenceNumber(2), Body::DeliverSm(dl)),
-        Pdu::new(SequenceNumber(2), Body::DeliverSmResp(MessageIdResp::default())),
+        Pdu::new(
+            SequenceNumber(2),
+            Body::DeliverSmResp(MessageIdResp::default()),
+        ),
         Pdu::new(SequenceNumber(3), Body::EnquireLink),
         Pdu::new(SequenceNumber(3), Body::EnquireLinkResp),
     ]
@@ -105,7 +116,11 @@ fn decode_and_encode_of_hot_pdus_allocate_nothing() {
     let frame: Bytes = pdus[2].to_bytes().unwrap();
     let p = Pdu::decode(frame).unwrap();
     let (n, state) = allocations(|| match &p.body {
-        Body::DeliverSm(d) => (d.tlvs.message_state(), d.tlvs.receipted_message_id(), d.tlvs.iter().count()),
+        Body::DeliverSm(d) => (
+            d.tlvs.message_state(),
+            d.tlvs.receipted_message_id(),
+            d.tlvs.iter().count(),
+        ),
         _ => unreachable!(),
     });
     assert_eq!(n, 0);
