@@ -325,6 +325,11 @@ impl Tlvs {
         self.raw.len()
     }
 
+    /// The TLVs as (tag, value octets exactly as received), in wire order.
+    pub fn iter_raw(&self) -> impl Iterator<Item = (TlvTag, Bytes)> + '_ {
+        self.raw_entries().map(|(t, v)| (TlvTag::from(t), v))
+    }
+
     fn raw_entries(&self) -> impl Iterator<Item = (u16, Bytes)> + '_ {
         let mut pos = 0usize;
         core::iter::from_fn(move || {
