@@ -1,0 +1,3 @@
+//! Fuzz target bodies (not public API).
+
+pub mod text;
