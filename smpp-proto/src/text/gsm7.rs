@@ -131,7 +131,7 @@ fn default_non_ascii(c: char) -> Option<u8> {
         'ù' => 0x06,
         'ì' => 0x07,
         'ò' => 0x08,
-        'Ç' | 'ç' => 0x09,
+        'Ç' => 0x09,
         'Ø' => 0x0B,
         'ø' => 0x0C,
         'Å' => 0x0E,
@@ -309,7 +309,12 @@ impl Resolved {
                 .map(|&(s, _)| s),
             Some(t) => t.find(c),
         };
-        ext.map(|s| (ESC, Some(s)))
+        match ext {
+            Some(s) => Some((ESC, Some(s))),
+            // 'ç' has no exact code in the default alphabet: 0x09 ('Ç') stands for both.
+            None if c == 'ç' && self.locking.is_none() => Some((0x09, None)),
+            None => None,
+        }
     }
 
     #[inline]
