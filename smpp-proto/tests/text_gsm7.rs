@@ -7,7 +7,9 @@ use smpp_proto::text::septets;
 use smpp_proto::text::{Strictness, TextError};
 
 fn hex(s: &str) -> Vec<u8> {
-    s.split_whitespace().map(|h| u8::from_str_radix(h, 16).unwrap()).collect()
+    s.split_whitespace()
+        .map(|h| u8::from_str_radix(h, 16).unwrap())
+        .collect()
 }
 
 fn enc(text: &str, t: &ShiftTables) -> Vec<u8> {
@@ -64,11 +66,35 @@ fn every_shift_table_character_round_trips() {
 fn table_sizes_match_the_tsv() {
     let count = |t: ShiftTables| gsm7::repertoire(&t).len();
     // Turkish locking 127 (complete) + default extension 10.
-    assert_eq!(count(ShiftTables { locking: Some(NationalLanguage::Turkish), single: None }), 137);
+    assert_eq!(
+        count(ShiftTables {
+            locking: Some(NationalLanguage::Turkish),
+            single: None
+        }),
+        137
+    );
     // Default alphabet 127 + Turkish single 17.
-    assert_eq!(count(ShiftTables { locking: None, single: Some(NationalLanguage::Turkish) }), 144);
-    assert_eq!(count(ShiftTables { locking: None, single: Some(NationalLanguage::Spanish) }), 127 + 19);
-    assert_eq!(count(ShiftTables { locking: Some(NationalLanguage::Tamil), single: None }), 102 + 10);
+    assert_eq!(
+        count(ShiftTables {
+            locking: None,
+            single: Some(NationalLanguage::Turkish)
+        }),
+        144
+    );
+    assert_eq!(
+        count(ShiftTables {
+            locking: None,
+            single: Some(NationalLanguage::Spanish)
+        }),
+        127 + 19
+    );
+    assert_eq!(
+        count(ShiftTables {
+            locking: Some(NationalLanguage::Tamil),
+            single: None
+        }),
+        102 + 10
+    );
     // Spanish has no locking table: the IE selects nothing.
     assert_eq!(ShiftTables::from_ids(Some(2), None), ShiftTables::NONE);
     assert_eq!(ShiftTables::from_ids(Some(14), Some(0)), ShiftTables::NONE);
@@ -79,10 +105,21 @@ fn c_cedilla_and_specials() {
     assert_eq!(enc("Ç", &ShiftTables::NONE), [0x09]);
     assert_eq!(enc("ç", &ShiftTables::NONE), [0x09]);
     assert_eq!(dec(&[0x09], &ShiftTables::NONE), "Ç");
-    assert_eq!(enc("@$_¤¡", &ShiftTables::NONE), [0x00, 0x02, 0x11, 0x24, 0x40]);
-    assert_eq!(enc("€[]", &ShiftTables::NONE), [0x1B, 0x65, 0x1B, 0x3C, 0x1B, 0x3E]);
     assert_eq!(
-        gsm7::encode("a`b", &ShiftTables::NONE, Strictness::Strict, &mut Vec::new()),
+        enc("@$_¤¡", &ShiftTables::NONE),
+        [0x00, 0x02, 0x11, 0x24, 0x40]
+    );
+    assert_eq!(
+        enc("€[]", &ShiftTables::NONE),
+        [0x1B, 0x65, 0x1B, 0x3C, 0x1B, 0x3E]
+    );
+    assert_eq!(
+        gsm7::encode(
+            "a`b",
+            &ShiftTables::NONE,
+            Strictness::Strict,
+            &mut Vec::new()
+        ),
         Err(TextError::Unrepresentable { ch: '`', index: 1 })
     );
     let mut out = Vec::new();
@@ -94,13 +131,24 @@ fn c_cedilla_and_specials() {
 fn escape_rules_on_decode() {
     let mut s = String::new();
     // Unknown escape -> main table character; ESC ESC -> space; trailing ESC dropped.
-    let r = gsm7::decode(&[0x1B, 0x41, 0x1B, 0x1B, 0x21, 0x1B], &ShiftTables::NONE, Strictness::Strict, &mut s).unwrap();
+    let r = gsm7::decode(
+        &[0x1B, 0x41, 0x1B, 0x1B, 0x21, 0x1B],
+        &ShiftTables::NONE,
+        Strictness::Strict,
+        &mut s,
+    )
+    .unwrap();
     assert_eq!(s, "A !");
     assert_eq!(r.unknown_escapes, 1);
     assert!(r.dropped_escape);
     // High bit: strict error, lenient U+FFFD counted.
     assert_eq!(
-        gsm7::decode(b"ab\x80", &ShiftTables::NONE, Strictness::Strict, &mut String::new()),
+        gsm7::decode(
+            b"ab\x80",
+            &ShiftTables::NONE,
+            Strictness::Strict,
+            &mut String::new()
+        ),
         Err(TextError::Invalid { offset: 2 })
     );
     let mut s = String::new();
@@ -111,13 +159,27 @@ fn escape_rules_on_decode() {
 #[test]
 fn packing_vectors() {
     let mut out = Vec::new();
-    gsm7::encode_packed("hellohello", &ShiftTables::NONE, Strictness::Strict, 0, &mut out).unwrap();
+    gsm7::encode_packed(
+        "hellohello",
+        &ShiftTables::NONE,
+        Strictness::Strict,
+        0,
+        &mut out,
+    )
+    .unwrap();
     assert_eq!(out, hex("e8 32 9b fd 46 97 d9 ec 37"));
     out.clear();
     gsm7::encode_packed("Hi", &ShiftTables::NONE, Strictness::Strict, 0, &mut out).unwrap();
     assert_eq!(out, hex("c8 34"));
     out.clear();
-    gsm7::encode_packed("1234567", &ShiftTables::NONE, Strictness::Strict, 0, &mut out).unwrap();
+    gsm7::encode_packed(
+        "1234567",
+        &ShiftTables::NONE,
+        Strictness::Strict,
+        0,
+        &mut out,
+    )
+    .unwrap();
     assert_eq!(out, hex("31 d9 8c 56 b3 dd 00"));
     let mut s = String::new();
     let r = gsm7::decode_packed(&out, 0, &ShiftTables::NONE, Strictness::Strict, &mut s).unwrap();
@@ -125,11 +187,24 @@ fn packing_vectors() {
     assert!(r.dropped_padding);
     // A trailing CR in the spare bits is padding too.
     let mut s = String::new();
-    gsm7::decode_packed(&[0x31, 0xD9, 0x8C, 0x56, 0xB3, 0xDD, 0x1A], 0, &ShiftTables::NONE, Strictness::Strict, &mut s)
-        .unwrap();
+    gsm7::decode_packed(
+        &[0x31, 0xD9, 0x8C, 0x56, 0xB3, 0xDD, 0x1A],
+        0,
+        &ShiftTables::NONE,
+        Strictness::Strict,
+        &mut s,
+    )
+    .unwrap();
     assert_eq!(s, "1234567");
     out.clear();
-    gsm7::encode_packed("Hello", &ShiftTables::NONE, Strictness::Strict, septets::fill_bits(6), &mut out).unwrap();
+    gsm7::encode_packed(
+        "Hello",
+        &ShiftTables::NONE,
+        Strictness::Strict,
+        septets::fill_bits(6),
+        &mut out,
+    )
+    .unwrap();
     assert_eq!(out, hex("90 65 36 fb 0d"));
     assert_eq!(septets::fill_bits(7), 0);
 }
@@ -138,16 +213,28 @@ const DAG: &str = "Dağ başı İzmir";
 
 #[test]
 fn turkish_single_shift_vector() {
-    let t = ShiftTables { locking: None, single: Some(NationalLanguage::Turkish) };
+    let t = ShiftTables {
+        locking: None,
+        single: Some(NationalLanguage::Turkish),
+    };
     let septets_ = enc(DAG, &t);
-    assert_eq!(septets_, hex("44 61 1B 67 20 62 61 1B 73 1B 69 20 1B 49 7A 6D 69 72"));
+    assert_eq!(
+        septets_,
+        hex("44 61 1B 67 20 62 61 1B 73 1B 69 20 1B 49 7A 6D 69 72")
+    );
     assert_eq!(dec(&septets_, &t), DAG);
     let mut packed = Vec::new();
     septets::pack(&septets_, 0, &mut packed);
-    assert_eq!(packed, hex("C4 F0 E6 0C 12 87 37 F3 4D 1A B4 49 EA DB 69 39"));
+    assert_eq!(
+        packed,
+        hex("C4 F0 E6 0C 12 87 37 F3 4D 1A B4 49 EA DB 69 39")
+    );
     packed.clear();
     septets::pack(&septets_, septets::fill_bits(4), &mut packed);
-    assert_eq!(packed, hex("20 86 37 67 90 38 BC 99 6F D2 A0 4D 52 DF 4E CB 01"));
+    assert_eq!(
+        packed,
+        hex("20 86 37 67 90 38 BC 99 6F D2 A0 4D 52 DF 4E CB 01")
+    );
     let mut s = String::new();
     gsm7::decode_packed(&packed, 3, &t, Strictness::Strict, &mut s).unwrap();
     assert_eq!(s, DAG);
@@ -160,7 +247,10 @@ fn turkish_single_shift_vector() {
 
 #[test]
 fn turkish_locking_shift_vector() {
-    let t = ShiftTables { locking: Some(NationalLanguage::Turkish), single: None };
+    let t = ShiftTables {
+        locking: Some(NationalLanguage::Turkish),
+        single: None,
+    };
     let septets_ = enc(DAG, &t);
     assert_eq!(septets_, hex("44 61 0C 20 62 61 1D 07 20 40 7A 6D 69 72"));
     assert_eq!(dec(&septets_, &t), DAG);
