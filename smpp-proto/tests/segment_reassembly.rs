@@ -1,4 +1,5 @@
 //! Reassembly: ordering, duplicates, conflicts, bounds, expiry, and the split -> reassemble
+#![allow(clippy::disallowed_methods)] // tests need a time origin; the library never reads the clock
 //! property for every method and encoding.
 
 use std::time::{Duration, Instant};
