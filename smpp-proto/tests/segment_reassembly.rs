@@ -1,6 +1,6 @@
 //! Reassembly: ordering, duplicates, conflicts, bounds, expiry, and the split -> reassemble
-#![allow(clippy::disallowed_methods)] // tests need a time origin; the library never reads the clock
 //! property for every method and encoding.
+#![allow(clippy::disallowed_methods)] // tests need a time origin; the library never reads the clock
 
 use std::time::{Duration, Instant};
 
