@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 
 pub mod pdu;
+pub mod segment;
+pub mod text;
 
 #[cfg(feature = "__fuzzing")]
 #[doc(hidden)]

@@ -10,6 +10,9 @@ fn target(name: &str) -> Option<fn(&[u8])> {
     Some(match name {
         "decode_pdu" => fuzzing::codec::decode_pdu,
         "framer" => fuzzing::codec::framer,
+        "gsm7" => fuzzing::text::gsm7,
+        "udh" => fuzzing::text::udh,
+        "reassembly" => fuzzing::text::reassembly,
         _ => return None,
     })
 }
