@@ -7,6 +7,9 @@ use serde_json::{Map, Value, json};
 use smpp_proto::pdu::{
     Body, COctetString, DataCoding, DestAddress, FrameLimits, Pdu, SubmitSm, Tlvs, peek_frame,
 };
+use smpp_proto::segment::Namespace;
+use smpp_proto::segment::udh::split_user_data;
+use smpp_proto::text::{self, CodecOptions, Coding, DefaultAlphabet, ShiftTables, Strictness};
 
 /// Parses hex with optional whitespace, `0x` prefixes and `:` separators.
 pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
@@ -125,38 +128,66 @@ fn tlvs_json(t: &Tlvs) -> Value {
     Value::Array(v)
 }
 
-/// Text of user data for the alphabets the codec issue requires (IA5/ASCII, Latin-1,
-/// UCS-2) and the SMSC default read as GSM 03.38.
-fn text_of(dc: DataCoding, udhi: bool, data: &[u8]) -> Option<String> {
-    let data = if udhi {
-        let udhl = usize::from(*data.first()?);
-        data.get(udhl + 1..)?
-    } else {
-        data
-    };
-    match dc.0 {
-        0x00 | 0xF0..=0xF3 | 0x10..=0x13 => Some(data.iter().map(|&b| gsm_char(b)).collect()),
-        0x01 => Some(
-            data.iter()
-                .map(|&b| if b < 0x80 { b as char } else { '\u{FFFD}' })
-                .collect(),
-        ),
-        0x03 => Some(data.iter().map(|&b| b as char).collect()),
-        0x08 | 0x18..=0x1B => {
-            let units: Vec<u16> = data
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-                .collect();
-            Some(String::from_utf16_lossy(&units))
+/// What the user data says: its text (for every text alphabet, with the national shift
+/// tables its UDH selects) and, for a part of a concatenated message, its UDH and SAR values.
+struct UserData {
+    text: Option<String>,
+    udh: Option<Value>,
+}
+
+fn user_data(dc: DataCoding, udhi: bool, data: &[u8]) -> UserData {
+    let mut udh_json = None;
+    let mut tables = ShiftTables::default();
+    let mut body = data;
+    if udhi {
+        match split_user_data(data) {
+            Ok((udh, rest)) => {
+                tables = udh.shift_tables();
+                let mut elements = Vec::new();
+                for e in &udh.elements {
+                    let mut b = Vec::new();
+                    e.write(&mut b);
+                    let iei = b.first().copied().unwrap_or(0);
+                    elements.push(json!({"iei": iei, "data": hex(b.get(2..).unwrap_or_default())}));
+                }
+                let mut o = Map::new();
+                o.insert("length".into(), (data.len() - rest.len()).into());
+                o.insert("elements".into(), Value::Array(elements));
+                if let Some(c) = udh.concat() {
+                    o.insert(
+                        "concat".into(),
+                        json!({"reference": c.reference, "total": c.total, "seq": c.seq,
+                               "reference_bits": if c.namespace == Namespace::Udh16 { 16 } else { 8 }}),
+                    );
+                }
+                udh_json = Some(Value::Object(o));
+                body = rest;
+            }
+            Err(e) => udh_json = Some(json!({"error": e.to_string()})),
         }
-        _ => None,
+    }
+    let coding = Coding::from_data_coding(dc.0, DefaultAlphabet::Gsm7);
+    let text = coding.is_text().then(|| {
+        let opts = CodecOptions {
+            strictness: Strictness::Lenient,
+            tables,
+            packed: None,
+        };
+        let mut t = String::new();
+        text::decode(body, coding.alphabet, &opts, &mut t)
+            .ok()
+            .map(|_| t)
+    });
+    UserData {
+        text: text.flatten(),
+        udh: udh_json,
     }
 }
 
-/// GSM 03.38 default alphabet (unpacked septets), escapes shown from the extension table.
-fn gsm_char(b: u8) -> char {
-    const T: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1b}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    T.chars().nth(usize::from(b & 0x7F)).unwrap_or('\u{FFFD}')
+fn sar_json(t: &Tlvs) -> Option<Value> {
+    t.sar().map(|s| {
+        json!({"sar_msg_ref_num": s.ref_num, "sar_total_segments": s.total, "sar_segment_seqnum": s.seq})
+    })
 }
 
 fn receipt_json(text: &[u8]) -> Value {
@@ -235,7 +266,7 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
     let id = p.command_id();
     let mut body = Map::new();
     let mut tlvs: Option<&Tlvs> = None;
-    let mut text = None;
+    let mut ud: Option<UserData> = None;
     let mut receipt = None;
     match &p.body {
         Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => {
@@ -261,7 +292,7 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
             sm_fields(&mut body, sm);
             tlvs = Some(&sm.tlvs);
             let data = sm.payload();
-            text = text_of(sm.data_coding, sm.esm_class.udhi(), &data);
+            ud = Some(user_data(sm.data_coding, sm.esm_class.udhi(), &data));
             if matches!(p.body, Body::DeliverSm(_))
                 && (sm.esm_class.is_delivery_receipt()
                     || sm.esm_class.is_intermediate_notification())
@@ -306,7 +337,11 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
             body.insert("sm_length".into(), m.short_message.len().into());
             body.insert("short_message".into(), hex(&m.short_message));
             tlvs = Some(&m.tlvs);
-            text = text_of(m.data_coding, m.esm_class.udhi(), &m.short_message);
+            ud = Some(user_data(
+                m.data_coding,
+                m.esm_class.udhi(),
+                &m.short_message,
+            ));
         }
         Body::SubmitMultiResp(r) => {
             body.insert("message_id".into(), s(&r.message_id));
@@ -332,7 +367,7 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
             body.insert("data_coding".into(), d.data_coding.0.into());
             tlvs = Some(&d.tlvs);
             let data = d.tlvs.message_payload().unwrap_or_default();
-            text = text_of(d.data_coding, d.esm_class.udhi(), &data);
+            ud = Some(user_data(d.data_coding, d.esm_class.udhi(), &data));
             if d.esm_class.is_delivery_receipt() || d.esm_class.is_intermediate_notification() {
                 receipt = Some(receipt_json(&data));
             }
@@ -402,8 +437,16 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
     o.insert("sequence_number".into(), p.sequence.0.into());
     o.insert("body".into(), Value::Object(body));
     o.insert("tlvs".into(), tlvs.map_or(Value::Array(vec![]), tlvs_json));
-    if let Some(t) = text {
-        o.insert("text".into(), Value::String(t));
+    if let Some(u) = ud {
+        if let Some(t) = u.text {
+            o.insert("text".into(), Value::String(t));
+        }
+        if let Some(h) = u.udh {
+            o.insert("udh".into(), h);
+        }
+    }
+    if let Some(sar) = tlvs.and_then(sar_json) {
+        o.insert("sar".into(), sar);
     }
     if let Some(r) = receipt {
         o.insert("receipt".into(), r);
@@ -442,6 +485,11 @@ fn render_text(v: &Value) -> String {
     }
     if let Some(t) = v.get("text") {
         out.push_str(&format!("\n  text: {t}"));
+    }
+    for k in ["udh", "sar"] {
+        if let Some(x) = v.get(k) {
+            out.push_str(&format!("\n  {k}: {x}"));
+        }
     }
     if let Some(r) = v.get("receipt") {
         out.push_str(&format!("\n  receipt: {r}"));

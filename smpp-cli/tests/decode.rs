@@ -167,3 +167,75 @@ fn malformed_input_exits_1_with_status() {
     assert_eq!(code, 1);
     assert!(err.starts_with("smpp decode: bad hex"));
 }
+
+fn submit_hex(dc: u8, esm: u8, sm: &[u8], tlvs: &[smpp_proto::pdu::Tlv]) -> String {
+    use smpp_proto::pdu::*;
+    let s = SubmitSm::new("1234", "5678", sm.to_vec())
+        .with_data_coding(DataCoding(dc))
+        .with_esm_class(EsmClass(esm))
+        .with_tlvs(Tlvs::from_slice(tlvs).unwrap());
+    let b = Pdu::new(SequenceNumber(1), Body::SubmitSm(s))
+        .to_bytes()
+        .unwrap();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn text_for_every_alphabet() {
+    let cases: Vec<(u8, u8, Vec<u8>, &str)> = vec![
+        // GSM 03.38 unpacked with an escape (€) and '@' (0x00).
+        (0x00, 0, vec![0x1B, 0x65, 0x20, 0x00, 0x02], "€ @$"),
+        (0xF0, 0, b"Flash".to_vec(), "Flash"),
+        (0x01, 0, b"plain ascii".to_vec(), "plain ascii"),
+        (0x03, 0, vec![0x63, 0x61, 0x66, 0xE9], "café"),
+        (0x06, 0, vec![0xBF, 0xE0, 0xD8, 0xD2, 0xD5, 0xE2], "Привет"),
+        (0x07, 0, vec![0xF9, 0xEC, 0xE5, 0xED], "שלום"),
+        (0x08, 0, vec![0xD8, 0x3D, 0xDE, 0x00, 0x00, 0x21], "😀!"),
+        // Turkish single shift selected by the UDH (IE 0x24, language 1): "ş" = 1B 73.
+        (0x00, 0x40, vec![0x03, 0x24, 0x01, 0x01, 0x1B, 0x73], "ş"),
+    ];
+    for (dc, esm, sm, want) in cases {
+        let (code, out, _) = run(&["decode", "--json", &submit_hex(dc, esm, &sm, &[])], None);
+        assert_eq!(code, 0);
+        assert_eq!(json_lines(&out)[0]["text"], want, "data_coding {dc:#x}");
+    }
+    // Binary has no text.
+    let (_, out, _) = run(
+        &["decode", "--json", &submit_hex(0x04, 0, &[1, 2, 3], &[])],
+        None,
+    );
+    assert!(json_lines(&out)[0].get("text").is_none());
+}
+
+#[test]
+fn concatenation_fields_for_udh16_and_sar_parts() {
+    let sm = [0x06, 0x08, 0x04, 0x12, 0x34, 0x03, 0x02, b'H', b'i'];
+    let (_, out, _) = run(&["decode", "--json", &submit_hex(0, 0x40, &sm, &[])], None);
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["udh"]["concat"]["reference"], 0x1234);
+    assert_eq!(v["udh"]["concat"]["reference_bits"], 16);
+    assert_eq!(v["udh"]["concat"]["total"], 3);
+    assert_eq!(v["udh"]["concat"]["seq"], 2);
+    assert_eq!(v["text"], "Hi");
+    use smpp_proto::pdu::{Tlv, TlvTag};
+    let tlvs = [
+        Tlv::u16(TlvTag::SarMsgRefNum, 77),
+        Tlv::u8(TlvTag::SarTotalSegments, 2),
+        Tlv::u8(TlvTag::SarSegmentSeqnum, 1),
+    ];
+    let (_, out, _) = run(
+        &["decode", "--json", &submit_hex(0, 0, b"part", &tlvs)],
+        None,
+    );
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["sar"]["sar_msg_ref_num"], 77);
+    assert_eq!(v["sar"]["sar_total_segments"], 2);
+    assert_eq!(v["sar"]["sar_segment_seqnum"], 1);
+    // A UDH that overruns the user data is reported, not a crash.
+    let (code, out, _) = run(
+        &["decode", "--json", &submit_hex(0, 0x40, &[9, 0, 3], &[])],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(json_lines(&out)[0]["udh"]["error"].is_string());
+}
