@@ -8,3 +8,11 @@
 #![forbid(unsafe_code)]
 
 pub mod pdu;
+pub mod session;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+#[cfg(feature = "__fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
