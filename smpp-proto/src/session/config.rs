@@ -106,6 +106,10 @@ pub struct SessionConfig {
     /// After an ESME_RTHROTTLED response, message-carrying requests pause for this long
     /// (default **1 s**).
     pub throttle_backoff: Duration,
+    /// The first sequence number handed out (default 1, as the specification says; tests
+    /// set it near 0x7FFF_FFFF to exercise the wrap). Values outside 1..=0x7FFF_FFFF
+    /// start at 1.
+    pub first_sequence: u32,
 }
 
 impl SessionConfig {
@@ -133,6 +137,7 @@ impl SessionConfig {
             max_timed_out_remembered: 4096,
             rate_limit: None,
             throttle_backoff: Duration::from_secs(1),
+            first_sequence: 1,
         }
     }
 

@@ -355,7 +355,11 @@ impl Session {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             state: State::Open,
             last_now: now,
-            next_seq: SequenceNumber(1),
+            next_seq: if SequenceNumber(config.first_sequence).is_valid() {
+                SequenceNumber(config.first_sequence)
+            } else {
+                SequenceNumber(1)
+            },
             wrapped: false,
             framer: FrameDecoder::new(config.frame_limits),
             out: Outbound::default(),
