@@ -11,4 +11,5 @@
 )]
 
 pub mod codec;
+pub mod session;
 pub mod text;

@@ -1,0 +1,34 @@
+//! The outbound buffer: PDUs are encoded straight into one `BytesMut` and handed out,
+//! coalesced, as `Bytes` through `split().freeze()` (no copy).
+
+use bytes::{Bytes, BytesMut};
+
+use crate::pdu::{EncodeError, Pdu};
+
+#[derive(Debug, Default)]
+pub(crate) struct Outbound {
+    buf: BytesMut,
+    pdus: u64,
+}
+
+impl Outbound {
+    pub(crate) fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Appends one PDU (nothing on error).
+    pub(crate) fn push(&mut self, pdu: &Pdu) -> Result<(), EncodeError> {
+        pdu.encode(&mut self.buf)?;
+        self.pdus += 1;
+        Ok(())
+    }
+
+    /// Everything queued, as one chunk of whole PDUs.
+    pub(crate) fn take(&mut self) -> Option<Bytes> {
+        if self.buf.is_empty() {
+            None
+        } else {
+            Some(self.buf.split().freeze())
+        }
+    }
+}
