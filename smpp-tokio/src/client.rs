@@ -1,0 +1,640 @@
+//! The ESME side: connect (TCP or TLS), bind, submit, receive, reconnect.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use smpp_proto::pdu::{
+    Bind, Body, COctetString, CommandStatus, DataCoding, EsmClass, RegisteredDelivery, SubmitSm,
+    Tlv, TlvTag, Tlvs,
+};
+use smpp_proto::segment::{Concat, SplitOptions, split_encoded, split_text};
+use smpp_proto::session::{
+    BindKind, CloseReason, Event, Outcome, RateLimit, Reply, ReplyToken, Session, SessionConfig,
+};
+use smpp_proto::text::{EncodingPolicy, TextEncoding};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::driver::{Answer, Cmd, Driver, now};
+use crate::error::{ClientError, ConnectError};
+use crate::tls::TlsConnect;
+
+/// How to reconnect after a drop.
+#[derive(Clone, Debug)]
+pub struct Reconnect {
+    /// First delay.
+    pub initial: Duration,
+    /// Largest delay (GatewayAPI asks for 30 s between attempts).
+    pub max: Duration,
+}
+
+impl Default for Reconnect {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Builds a [`Client`]. Defaults follow what providers ask for (providers.md): window
+/// 10, enquire_link every 30 s, response timeout 30 s, reconnect from 1 s backing off to
+/// 30 s with jitter, transceiver bind, interface version 3.4.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+/// use smpp_tokio::ClientBuilder;
+/// let (client, mut events) = ClientBuilder::new("127.0.0.1:2775")
+///     .system_id("user")
+///     .password("secret")
+///     .connect()
+///     .await?;
+/// let ids = client.send_text("MyShop", "4512345678", "Hello!", &Default::default()).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    addr: String,
+    tls: Option<TlsConnect>,
+    bind: Bind,
+    kind: BindKind,
+    config: SessionConfig,
+    reconnect: Option<Reconnect>,
+    auto_ack: bool,
+    connect_timeout: Duration,
+}
+
+impl core::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("addr", &self.addr)
+            .field("tls", &self.tls.is_some())
+            .field("bind", &self.bind)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder for `host:port`.
+    #[must_use]
+    pub fn new(addr: impl Into<String>) -> Self {
+        Self {
+            addr: addr.into(),
+            tls: None,
+            bind: Bind::new("", ""),
+            kind: BindKind::Transceiver,
+            config: SessionConfig::esme(),
+            reconnect: Some(Reconnect::default()),
+            auto_ack: false,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+    /// The `system_id` (user name).
+    #[must_use]
+    pub fn system_id(mut self, v: impl Into<String>) -> Self {
+        self.bind.system_id = COctetString::from(v.into());
+        self
+    }
+    /// The password.
+    #[must_use]
+    pub fn password(mut self, v: impl Into<String>) -> Self {
+        self.bind.password = COctetString::from(v.into());
+        self
+    }
+    /// The `system_type` (often empty).
+    #[must_use]
+    pub fn system_type(mut self, v: impl Into<String>) -> Self {
+        self.bind.system_type = COctetString::from(v.into());
+        self
+    }
+    /// Bind as transmitter, receiver or transceiver (the default).
+    #[must_use]
+    pub const fn bind_kind(mut self, kind: BindKind) -> Self {
+        self.kind = kind;
+        self
+    }
+    /// `interface_version` sent in the bind (0x34 by default).
+    #[must_use]
+    pub fn interface_version(mut self, v: u8) -> Self {
+        self.bind.interface_version = v;
+        self.config.interface_version = v;
+        self
+    }
+    /// Maximum requests in flight (default 10).
+    #[must_use]
+    pub const fn window(mut self, n: usize) -> Self {
+        self.config.window = n;
+        self
+    }
+    /// Response timeout per request (default 30 s).
+    #[must_use]
+    pub const fn response_timeout(mut self, d: Duration) -> Self {
+        self.config.response_timeout = d;
+        self
+    }
+    /// Idle time after which an `enquire_link` is sent (default 30 s; `None` disables).
+    #[must_use]
+    pub const fn enquire_link_interval(mut self, d: Option<Duration>) -> Self {
+        self.config.enquire_link_interval = d;
+        self
+    }
+    /// Limit message-carrying requests to `per_second` (e.g. 50, 8x8's default per bind).
+    #[must_use]
+    pub fn rate_limit(mut self, per_second: u32) -> Self {
+        self.config.rate_limit = Some(RateLimit::per_second(per_second));
+        self
+    }
+    /// Connect with TLS.
+    #[must_use]
+    pub fn tls(mut self, tls: TlsConnect) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+    /// Reconnect policy (`None`: a drop ends the client).
+    #[must_use]
+    pub fn reconnect(mut self, r: Option<Reconnect>) -> Self {
+        self.reconnect = r;
+        self
+    }
+    /// Acknowledge incoming `deliver_sm`/`data_sm` as soon as they arrive instead of when
+    /// the application calls [`Ack::accept`] (default: off).
+    #[must_use]
+    pub const fn auto_ack(mut self, on: bool) -> Self {
+        self.auto_ack = on;
+        self
+    }
+    /// Full access to the session settings.
+    #[must_use]
+    pub fn session_config(mut self, f: impl FnOnce(&mut SessionConfig)) -> Self {
+        f(&mut self.config);
+        self
+    }
+
+    /// Connects and binds. Returns once the first bind succeeded; later drops reconnect
+    /// in the background (if enabled) and show up as [`ClientEvent`]s.
+    ///
+    /// # Errors
+    /// [`ConnectError`] when the first connection or bind fails.
+    pub async fn connect(self) -> Result<(Client, mpsc::Receiver<ClientEvent>), ConnectError> {
+        let (cmd_tx, cmd_rx) = mpsc::channel(1024);
+        let (app_tx, app_rx) = mpsc::channel(1024);
+        let (first_tx, first_rx) = oneshot::channel();
+        let shutdown = Arc::new(AtomicBool::new(false));
+        tokio::spawn(manage(self, cmd_rx, app_tx, first_tx, shutdown.clone()));
+        match first_rx.await {
+            Ok(Ok(())) => Ok((
+                Client {
+                    cmds: cmd_tx,
+                    shutdown,
+                    reference: Arc::new(AtomicU16::new(1)),
+                },
+                app_rx,
+            )),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(ConnectError::Closed),
+        }
+    }
+}
+
+/// An inbound `deliver_sm` or `data_sm`, answered when the application says so.
+#[derive(Debug)]
+pub struct Delivery {
+    /// The request (for a long message: the last part; see `parts`).
+    pub body: Body,
+    /// Whether esm_class marks an SMSC delivery receipt or intermediate notification.
+    pub is_receipt: bool,
+    /// The decoded text of the whole message (all parts joined), when it is text.
+    pub text: Option<String>,
+    /// How many PDUs made up this message.
+    pub parts: usize,
+    /// Acknowledges the PDUs. Dropping it unanswered answers ESME_RX_T_APPN, so the SMSC
+    /// redelivers rather than the message being lost.
+    pub ack: Ack,
+}
+
+/// The pending answers to one [`Delivery`]'s PDUs.
+#[derive(Debug)]
+pub struct Ack {
+    tokens: Vec<ReplyToken>,
+    answers: Option<mpsc::UnboundedSender<Answer>>,
+}
+
+impl Ack {
+    pub(crate) fn new(tokens: Vec<ReplyToken>, answers: mpsc::UnboundedSender<Answer>) -> Self {
+        Self {
+            tokens,
+            answers: Some(answers),
+        }
+    }
+
+    /// Answers OK now (auto-ack); the `Ack` then does nothing more.
+    pub(crate) fn accept_in_place(&mut self) {
+        self.send(CommandStatus::Ok);
+    }
+
+    fn send(&mut self, status: CommandStatus) {
+        let Some(tx) = self.answers.take() else {
+            return;
+        };
+        for token in self.tokens.drain(..) {
+            let reply = if status.is_ok() {
+                Reply::ok(Body::empty_response(token.command_id()).unwrap_or(Body::GenericNack))
+            } else {
+                Reply::error(status)
+            };
+            let _ = tx.send(Answer::Respond { token, reply });
+        }
+    }
+    /// Answer OK: the application has the message.
+    pub fn accept(mut self) {
+        self.send(CommandStatus::Ok);
+    }
+    /// Answer with an error status (ESME_RX_T_APPN: retry later; ESME_RX_P_APPN:
+    /// permanent; ESME_RX_R_APPN: reject this message).
+    pub fn reject(mut self, status: CommandStatus) {
+        self.send(status);
+    }
+}
+
+impl Drop for Ack {
+    fn drop(&mut self) {
+        self.send(CommandStatus::XTAppn);
+    }
+}
+
+/// What the client reports.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClientEvent {
+    /// Bound (again, after a reconnect).
+    Bound {
+        /// The SMSC's system_id.
+        system_id: Bytes,
+    },
+    /// The connection ended; requests in flight resolved as connection lost.
+    Disconnected {
+        /// Why.
+        reason: CloseReason,
+    },
+    /// Waiting before the next connection attempt.
+    Reconnecting {
+        /// Attempt number (1 for the first retry).
+        attempt: u32,
+        /// The delay.
+        delay: Duration,
+        /// What went wrong.
+        error: String,
+    },
+    /// A mobile-originated message or a delivery receipt.
+    Delivery(Delivery),
+    /// A response that arrived after its request timed out (the message may well be
+    /// delivered: do not resend blindly).
+    LateResponse {
+        /// The outcome it carried.
+        outcome: Outcome,
+    },
+    /// The client stopped (unbind, or reconnect disabled).
+    Stopped,
+}
+
+/// Options for [`Client::send_text`].
+#[derive(Clone, Debug)]
+pub struct TextOptions {
+    /// Encoding policy (GSM-7 first, then national tables / Latin-1 if allowed, else UCS-2).
+    pub policy: EncodingPolicy,
+    /// Force an encoding instead of choosing.
+    pub encoding: Option<TextEncoding>,
+    /// How to split a long message (default: UDH with an 8-bit reference).
+    pub split: Concat,
+    /// registered_delivery (default: receipt on final outcome).
+    pub registered_delivery: RegisteredDelivery,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        Self {
+            policy: EncodingPolicy::default(),
+            encoding: None,
+            split: Concat::Udh8,
+            registered_delivery: RegisteredDelivery::FINAL,
+        }
+    }
+}
+
+/// The result of [`Client::send_text`].
+#[derive(Debug)]
+pub struct SentText {
+    /// The `data_coding` used.
+    pub data_coding: u8,
+    /// One outcome per part, in order.
+    pub parts: Vec<Outcome>,
+}
+
+impl SentText {
+    /// The message ids of the accepted parts (`None` for a part that was not accepted).
+    #[must_use]
+    pub fn message_ids(&self) -> Vec<Option<String>> {
+        self.parts
+            .iter()
+            .map(|o| {
+                o.message_id()
+                    .map(|m| String::from_utf8_lossy(m).into_owned())
+            })
+            .collect()
+    }
+    /// Whether every part was accepted.
+    #[must_use]
+    pub fn all_ok(&self) -> bool {
+        self.parts.iter().all(Outcome::is_ok)
+    }
+}
+
+/// A handle to a bound ESME connection (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Client {
+    cmds: mpsc::Sender<Cmd>,
+    shutdown: Arc<AtomicBool>,
+    reference: Arc<AtomicU16>,
+}
+
+impl Client {
+    /// Sends any request and waits for its one outcome. While the connection is down the
+    /// request waits for the reconnect; in flight at a drop it resolves as
+    /// [`Outcome::ConnectionLost`] and is never resent by the client.
+    ///
+    /// # Errors
+    /// [`ClientError::Closed`] after the client stopped, [`ClientError::Send`] for a
+    /// request the session refuses (wrong bind kind, not allowed...).
+    pub async fn request(&self, body: Body) -> Result<Outcome, ClientError> {
+        let (done, rx) = oneshot::channel();
+        self.cmds
+            .send(Cmd::Request { body, done })
+            .await
+            .map_err(|_| ClientError::Closed)?;
+        rx.await
+            .map_err(|_| ClientError::Closed)?
+            .map_err(ClientError::Send)
+    }
+
+    /// Submits one `submit_sm`.
+    ///
+    /// # Errors
+    /// As [`Client::request`].
+    pub async fn submit(&self, sm: SubmitSm) -> Result<Outcome, ClientError> {
+        self.request(Body::SubmitSm(sm)).await
+    }
+
+    /// Encodes `text` (cheapest exact encoding allowed), splits it as `opts.split` says,
+    /// submits every part within the window and returns every outcome.
+    ///
+    /// # Errors
+    /// [`ClientError::Split`] when the text cannot be encoded or split; as
+    /// [`Client::request`] otherwise.
+    pub async fn send_text(
+        &self,
+        from: &str,
+        to: &str,
+        text: &str,
+        opts: &TextOptions,
+    ) -> Result<SentText, ClientError> {
+        let reference = self.reference.fetch_add(1, Ordering::Relaxed);
+        let reference = if opts.split == Concat::Udh8 {
+            reference & 0xFF
+        } else {
+            reference
+        };
+        let so = SplitOptions::new(opts.split, reference);
+        let split = match opts.encoding {
+            Some(e) => split_encoded(text, e, &so),
+            None => split_text(text, &opts.policy, &so),
+        }
+        .map_err(ClientError::Split)?;
+        let mut futs = Vec::with_capacity(split.parts.len());
+        for part in &split.parts {
+            let mut sm = SubmitSm::new(from, to, part.short_message.clone())
+                .with_data_coding(DataCoding(part.data_coding))
+                .with_registered_delivery(opts.registered_delivery)
+                .with_esm_class(EsmClass(0).with_udhi(part.udhi));
+            let mut tlvs = Vec::new();
+            if let Some(p) = &part.message_payload {
+                tlvs.push(Tlv::message_payload(p.clone()));
+            }
+            if let Some(s) = part.sar {
+                tlvs.push(Tlv::u16(TlvTag::SarMsgRefNum, s.reference));
+                tlvs.push(Tlv::u8(TlvTag::SarTotalSegments, s.total));
+                tlvs.push(Tlv::u8(TlvTag::SarSegmentSeqnum, s.seq));
+            }
+            if !tlvs.is_empty() {
+                sm.tlvs =
+                    Tlvs::from_slice(&tlvs).map_err(|e| ClientError::Encode(e.to_string()))?;
+            }
+            futs.push(self.submit(sm));
+        }
+        let mut parts = Vec::with_capacity(futs.len());
+        for r in futures_util::future::join_all(futs).await {
+            parts.push(r?);
+        }
+        Ok(SentText {
+            data_coding: split.data_coding,
+            parts,
+        })
+    }
+
+    /// Unbinds gracefully (in-flight requests finish first) and stops reconnecting.
+    ///
+    /// # Errors
+    /// [`ClientError::Closed`] if the client already stopped.
+    pub async fn unbind(&self) -> Result<Outcome, ClientError> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        let (done, rx) = oneshot::channel();
+        self.cmds
+            .send(Cmd::Unbind { done })
+            .await
+            .map_err(|_| ClientError::Closed)?;
+        rx.await
+            .map_err(|_| ClientError::Closed)?
+            .map_err(ClientError::Send)
+    }
+
+    /// Closes the connection at once (in-flight requests resolve as connection lost) and
+    /// stops reconnecting.
+    pub async fn close(&self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+        let _ = self.cmds.send(Cmd::Close).await;
+    }
+}
+
+async fn open(b: &ClientBuilder) -> Result<crate::tls::MaybeTls, ConnectError> {
+    let tcp = tokio::time::timeout(b.connect_timeout, TcpStream::connect(&b.addr))
+        .await
+        .map_err(|_| ConnectError::Timeout)?
+        .map_err(ConnectError::Io)?;
+    let _ = tcp.set_nodelay(true);
+    match &b.tls {
+        None => Ok(crate::tls::MaybeTls::Plain(tcp)),
+        Some(t) => t.connect(tcp).await,
+    }
+}
+
+fn jitter(d: Duration, attempt: u32) -> Duration {
+    // Spread reconnects of many clients: +-20 % from a cheap per-process hash.
+    let seed = u64::from(attempt).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ u64::from(std::process::id()).rotate_left(17)
+        ^ u64::from(now().elapsed().subsec_nanos());
+    let frac = (seed % 400) as f64 / 1000.0 - 0.2;
+    d.mul_f64(1.0 + frac)
+}
+
+async fn manage(
+    b: ClientBuilder,
+    mut cmds: mpsc::Receiver<Cmd>,
+    app: mpsc::Sender<ClientEvent>,
+    first: oneshot::Sender<Result<(), ConnectError>>,
+    shutdown: Arc<AtomicBool>,
+) {
+    let mut first = Some(first);
+    let mut attempt = 0u32;
+    let mut parked: Option<Cmd> = None;
+    let mut reassembler = crate::mo::Assembler::default();
+    loop {
+        let result: Result<(), String> = match open(&b).await {
+            Ok(io) => {
+                let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+                let (ans_tx, ans_rx) = mpsc::unbounded_channel();
+                let mut driver =
+                    Driver::new(Session::new(b.config.clone(), now()), cmds, ans_rx, ev_tx);
+                let (bind_done, bind_rx) = oneshot::channel();
+                driver.apply(Cmd::Bind {
+                    kind: b.kind,
+                    bind: b.bind.clone(),
+                    done: bind_done,
+                });
+                // A request that never went out on the last connection waits for this bind.
+                driver.parked = parked.take();
+                let mut task = tokio::spawn(async move {
+                    let mut d = driver;
+                    d.run(io).await;
+                    d
+                });
+                let mut bound = false;
+                let mut bind_rx = Some(bind_rx);
+                let mut close_reason = None;
+                let driver = loop {
+                    tokio::select! {
+                        r = async { bind_rx.as_mut().expect("guarded").await }, if bind_rx.is_some() => {
+                            bind_rx = None;
+                            match r {
+                                Ok(Ok(Outcome::Ok(_))) => {}
+                                Ok(Ok(o)) => {
+                                    if let Some(f) = first.take() {
+                                        let e = match o {
+                                            Outcome::Rejected { status, .. } => ConnectError::BindRejected(status),
+                                            Outcome::GenericNack(status) => ConnectError::BindRejected(status),
+                                            other => ConnectError::NotBound(format!("{other:?}")),
+                                        };
+                                        let _ = f.send(Err(e));
+                                        shutdown.store(true, Ordering::SeqCst);
+                                    }
+                                }
+                                Ok(Err(e)) => {
+                                    if let Some(f) = first.take() { let _ = f.send(Err(ConnectError::Bind(e))); }
+                                }
+                                Err(_) => {}
+                            }
+                        }
+                        ev = ev_rx.recv() => match ev {
+                            Some(Event::Bound { peer_system_id, .. }) => {
+                                bound = true;
+                                attempt = 0;
+                                if let Some(f) = first.take() { let _ = f.send(Ok(())); }
+                                let _ = app.send(ClientEvent::Bound { system_id: peer_system_id }).await;
+                            }
+                            Some(Event::Request { token, body }) => {
+                                if let Some(d) = reassembler.push(token, body, &ans_tx, b.auto_ack) {
+                                    let _ = app.send(ClientEvent::Delivery(d)).await;
+                                }
+                            }
+                            Some(Event::LateResponse { outcome, .. }) => {
+                                let _ = app.send(ClientEvent::LateResponse { outcome }).await;
+                            }
+                            Some(Event::Closed { reason }) => close_reason = Some(reason),
+                            Some(Event::Outbind { .. }) | Some(_) => {}
+                            None => {}
+                        },
+                        j = &mut task => break j.ok(),
+                    }
+                };
+                // Events queued after the join.
+                while let Ok(ev) = ev_rx.try_recv() {
+                    if let Event::Closed { reason } = ev {
+                        close_reason = Some(reason);
+                    }
+                }
+                match driver {
+                    Some(d) => {
+                        cmds = d.cmds;
+                        parked = d.parked.filter(|c| matches!(c, Cmd::Request { .. }));
+                    }
+                    None => return,
+                }
+                let reason = close_reason.unwrap_or(CloseReason::PeerClosed);
+                if bound {
+                    let _ = app
+                        .send(ClientEvent::Disconnected {
+                            reason: reason.clone(),
+                        })
+                        .await;
+                }
+                Err(format!("connection ended: {reason:?}"))
+            }
+            Err(e) => {
+                if let Some(f) = first.take() {
+                    let _ = f.send(Err(e));
+                    return;
+                }
+                Err(e.to_string())
+            }
+        };
+        if first.is_some() {
+            if let (Some(f), Err(e)) = (first.take(), &result) {
+                let _ = f.send(Err(ConnectError::NotBound(e.clone())));
+            }
+            return;
+        }
+        let Some(policy) = &b.reconnect else { break };
+        if shutdown.load(Ordering::SeqCst) || cmds.is_closed() {
+            break;
+        }
+        attempt += 1;
+        let base = policy
+            .initial
+            .saturating_mul(1u32 << attempt.min(16).saturating_sub(1))
+            .min(policy.max);
+        let delay = jitter(base, attempt);
+        let _ = app
+            .send(ClientEvent::Reconnecting {
+                attempt,
+                delay,
+                error: result.err().unwrap_or_default(),
+            })
+            .await;
+        tokio::time::sleep(delay).await;
+        if shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+    }
+    // Fail whatever still waits.
+    if let Some(Cmd::Request { done, .. }) = parked {
+        let _ = done.send(Ok(Outcome::ConnectionLost));
+    }
+    cmds.close();
+    while let Ok(c) = cmds.try_recv() {
+        if let Cmd::Request { done, .. } | Cmd::Bind { done, .. } | Cmd::Unbind { done } = c {
+            let _ = done.send(Ok(Outcome::ConnectionLost));
+        }
+    }
+    let _ = app.send(ClientEvent::Stopped).await;
+}

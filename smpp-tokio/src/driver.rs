@@ -1,0 +1,275 @@
+//! The connection driver: one task per connection, a `select!` loop around a
+//! [`Session`]. It moves bytes, timers, commands and events, and holds no protocol logic.
+//!
+//! Each turn waits for exactly one thing (readable bytes while the session wants them, the
+//! pending write, the session's deadline, a command), applies it, then drains the
+//! session: the coalesced transmit, then events (a `Response` completes the oneshot
+//! stored under its sequence number), then the next deadline.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus};
+use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot};
+
+/// The answer to a command that sends a request.
+pub(crate) type Done = oneshot::Sender<Result<Outcome, SendError>>;
+
+/// What handles ask the driver to do.
+#[derive(Debug)]
+pub(crate) enum Cmd {
+    /// Send a request; `done` receives its one outcome.
+    Request { body: Body, done: Done },
+    /// Bind (ESME).
+    Bind {
+        kind: BindKind,
+        bind: Bind,
+        done: Done,
+    },
+    /// Unbind gracefully.
+    Unbind { done: Done },
+    /// Close at once.
+    Close,
+}
+
+/// Answers to the peer's requests: a channel of their own, never blocked behind a full
+/// window.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once per answer; boxing would allocate"
+)]
+pub(crate) enum Answer {
+    Respond {
+        token: ReplyToken,
+        reply: Reply,
+    },
+    Accept {
+        token: ReplyToken,
+        system_id: COctetString,
+    },
+    Reject {
+        token: ReplyToken,
+        status: CommandStatus,
+    },
+}
+
+/// The adapter's clock. `tokio::time::Instant` so paused test time works.
+pub(crate) fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// One connection's driver state.
+pub(crate) struct Driver {
+    pub(crate) session: Session,
+    pub(crate) cmds: mpsc::Receiver<Cmd>,
+    pub(crate) answers: mpsc::UnboundedReceiver<Answer>,
+    pub(crate) events: mpsc::UnboundedSender<Event>,
+    pending: HashMap<u32, Done>,
+    /// A request that could not be sent yet (window full, rate limit, back-off).
+    pub(crate) parked: Option<Cmd>,
+    retry_at: Option<Instant>,
+}
+
+impl Driver {
+    pub(crate) fn new(
+        session: Session,
+        cmds: mpsc::Receiver<Cmd>,
+        answers: mpsc::UnboundedReceiver<Answer>,
+        events: mpsc::UnboundedSender<Event>,
+    ) -> Self {
+        Self {
+            session,
+            cmds,
+            answers,
+            events,
+            pending: HashMap::new(),
+            parked: None,
+            retry_at: None,
+        }
+    }
+
+    pub(crate) fn apply(&mut self, cmd: Cmd) {
+        let now = now();
+        let (r, done, cmd_back) = match cmd {
+            Cmd::Request { body, done } => match self.session.send_request(now, body.clone()) {
+                Err(e) if self.retryable(&e) => (Err(e), None, Some(Cmd::Request { body, done })),
+                r => (r, Some(done), None),
+            },
+            Cmd::Bind { kind, bind, done } => {
+                (self.session.bind(now, kind, bind), Some(done), None)
+            }
+            Cmd::Unbind { done } => (self.session.unbind(now), Some(done), None),
+            Cmd::Close => {
+                self.session.close(now);
+                return;
+            }
+        };
+        match (r, done) {
+            (Ok(seq), Some(done)) => {
+                self.pending.insert(seq.0, done);
+            }
+            (Err(e), Some(done)) => {
+                let _ = done.send(Err(e));
+            }
+            (Err(e), None) => {
+                self.retry_at = match e {
+                    SendError::RateLimited { retry_at } => Some(retry_at),
+                    SendError::Throttled { until } => Some(until),
+                    _ => None,
+                };
+                self.parked = cmd_back;
+            }
+            (Ok(_), None) => {}
+        }
+    }
+
+    fn retryable(&self, e: &SendError) -> bool {
+        matches!(
+            e,
+            SendError::WindowFull
+                | SendError::OutboundFull
+                | SendError::RateLimited { .. }
+                | SendError::Throttled { .. }
+        ) || (matches!(e, SendError::NotBound)
+            && self.session.state() == State::Binding(self.binding_kind()))
+    }
+
+    fn binding_kind(&self) -> BindKind {
+        match self.session.state() {
+            State::Binding(k) => k,
+            _ => BindKind::Transceiver,
+        }
+    }
+
+    fn answer(&mut self, a: Answer) {
+        let now = now();
+        let r = match a {
+            Answer::Respond { token, reply } => self.session.respond(now, token, reply),
+            Answer::Accept { token, system_id } => self.session.accept_bind(now, token, system_id),
+            Answer::Reject { token, status } => self.session.reject_bind(now, token, status),
+        };
+        if let Err(e) = r {
+            tracing::debug!(error = %e, "answer not sent");
+        }
+    }
+
+    /// Events out; responses complete their oneshot. Returns true once `Closed` was seen.
+    fn drain_events(&mut self) -> bool {
+        let mut closed = false;
+        while let Some(ev) = self.session.poll_event() {
+            match ev {
+                Event::Response { sequence, outcome } => {
+                    if let Some(done) = self.pending.remove(&sequence.0) {
+                        let _ = done.send(Ok(outcome));
+                    } else {
+                        let _ = self.events.send(Event::Response { sequence, outcome });
+                    }
+                }
+                Event::Closed { reason } => {
+                    closed = true;
+                    let _ = self.events.send(Event::Closed { reason });
+                }
+                other => {
+                    let _ = self.events.send(other);
+                }
+            }
+        }
+        closed
+    }
+
+    fn retry_parked(&mut self) {
+        if let Some(cmd) = self.parked.take() {
+            self.retry_at = None;
+            self.apply(cmd);
+        }
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        match (self.session.poll_timeout(), self.retry_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Runs the connection to its end. Returns with every request resolved; a request
+    /// that was never sent (still parked) stays in `self.parked` for the next connection.
+    pub(crate) async fn run<S>(&mut self, io: S)
+    where
+        S: AsyncRead + AsyncWrite + Send,
+    {
+        let (mut rd, mut wr) = tokio::io::split(io);
+        let mut rbuf = BytesMut::with_capacity(64 * 1024);
+        let mut wbuf: Bytes = Bytes::new();
+        let mut eof = false;
+        let mut closed = self.drain_events();
+        let sleep = tokio::time::sleep(std::time::Duration::from_secs(3600));
+        tokio::pin!(sleep);
+        let mut armed: Option<Instant> = None;
+        loop {
+            if wbuf.is_empty() {
+                if let Some(t) = self.session.poll_transmit() {
+                    wbuf = t;
+                }
+            }
+            if closed && wbuf.is_empty() {
+                break;
+            }
+            let deadline = self.deadline();
+            if deadline != armed {
+                if let Some(d) = deadline {
+                    sleep.as_mut().reset(tokio::time::Instant::from_std(d));
+                }
+                armed = deadline;
+            }
+            let want_read = !eof && !closed && self.session.wants_read();
+            tokio::select! {
+                biased;
+                a = self.answers.recv(), if !closed => {
+                    if let Some(a) = a { self.answer(a); }
+                }
+                r = wr.write(&wbuf), if !wbuf.is_empty() => match r {
+                    Ok(n) if n > 0 => bytes::Buf::advance(&mut wbuf, n),
+                    _ => {
+                        wbuf = Bytes::new();
+                        if closed { break; }
+                        eof = true;
+                        self.session.handle_eof(now());
+                    }
+                },
+                r = rd.read_buf(&mut rbuf), if want_read => {
+                    match r {
+                        Ok(n) if n > 0 => self.session.handle_bytes(now(), &rbuf),
+                        _ => { eof = true; self.session.handle_eof(now()); }
+                    }
+                    rbuf.clear();
+                }
+                () = &mut sleep, if armed.is_some() => {
+                    armed = None;
+                    let n = now();
+                    if self.retry_at.is_some_and(|r| r <= n) { self.retry_parked(); }
+                    self.session.handle_timeout(n);
+                }
+                c = self.cmds.recv(), if self.parked.is_none() && !closed => match c {
+                    Some(c) => self.apply(c),
+                    None => self.session.close(now()),
+                },
+            }
+            closed |= self.drain_events();
+            if self.parked.is_some() && self.retry_at.is_none() && !closed {
+                // Window or buffer full: a response may have made room.
+                self.retry_parked();
+                closed |= self.drain_events();
+            }
+        }
+        let _ = wr.shutdown().await;
+        // Anything still pending was resolved by the session's Closed; a dropped oneshot
+        // would be a bug, so resolve leftovers as lost.
+        for (_, done) in self.pending.drain() {
+            let _ = done.send(Ok(Outcome::ConnectionLost));
+        }
+    }
+}

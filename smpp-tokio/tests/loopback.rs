@@ -1,0 +1,303 @@
+//! Our client against our server over TCP (and TLS) on loopback.
+
+use std::time::Duration;
+
+use smpp_proto::pdu::{Body, CommandStatus, DeliverSm, EsmClass, MessageIdResp};
+use smpp_proto::session::{BindKind, Outcome, Reply};
+use smpp_tokio::{
+    ClientBuilder, ClientEvent, ConnectError, Server, TextOptions, TlsAccept, TlsConnect,
+};
+
+async fn server() -> Server {
+    Server::builder()
+        .authenticator(|b| {
+            if b.password == "secret" {
+                Ok(())
+            } else {
+                Err(CommandStatus::InvPaswd)
+            }
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap()
+}
+
+fn client(s: &Server) -> ClientBuilder {
+    ClientBuilder::new(s.local_addr().to_string())
+        .system_id("user")
+        .password("secret")
+}
+
+async fn next_delivery(ev: &mut tokio::sync::mpsc::Receiver<ClientEvent>) -> smpp_tokio::Delivery {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ev.recv())
+            .await
+            .expect("event in time")
+        {
+            Some(ClientEvent::Delivery(d)) => return d,
+            Some(_) => {}
+            None => panic!("events ended"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_bind_kind_and_submit() {
+    let s = server().await;
+    for kind in [BindKind::Transmitter, BindKind::Transceiver] {
+        let (c, _ev) = client(&s).bind_kind(kind).connect().await.unwrap();
+        let sm = smpp_proto::pdu::SubmitSm::new("Shop", "4512345678", &b"hi"[..]);
+        let out = c.submit(sm).await.unwrap();
+        assert!(out.message_id().is_some(), "{out:?}");
+        assert!(matches!(c.unbind().await.unwrap(), Outcome::Ok(_)));
+    }
+    // A receiver may not submit: refused locally, nothing sent.
+    let (c, _ev) = client(&s)
+        .bind_kind(BindKind::Receiver)
+        .connect()
+        .await
+        .unwrap();
+    let sm = smpp_proto::pdu::SubmitSm::new("Shop", "4512345678", &b"hi"[..]);
+    assert!(matches!(
+        c.submit(sm).await,
+        Err(smpp_tokio::ClientError::Send(_))
+    ));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused() {
+    let s = server().await;
+    let r = client(&s).password("nope").reconnect(None).connect().await;
+    assert!(
+        matches!(r, Err(ConnectError::BindRejected(CommandStatus::InvPaswd))),
+        "{r:?}"
+    );
+    assert_eq!(
+        s.stats()
+            .binds_refused
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+#[tokio::test]
+async fn fifth_bind_per_system_id_is_refused() {
+    let s = server().await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(client(&s).connect().await.unwrap());
+    }
+    assert_eq!(s.binds("user"), 4);
+    let r = client(&s).reconnect(None).connect().await;
+    assert!(
+        matches!(r, Err(ConnectError::BindRejected(CommandStatus::BindFail))),
+        "{r:?}"
+    );
+    drop(held);
+}
+
+#[tokio::test]
+async fn send_text_long_message_all_parts() {
+    let s = server().await;
+    let (c, _ev) = client(&s).connect().await.unwrap();
+    let text = "€uro ".repeat(70); // escapes: 420 septets -> 3 parts of 153
+    let sent = c
+        .send_text("Shop", "4512345678", &text, &TextOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(sent.parts.len(), 3);
+    assert!(sent.all_ok());
+    assert_eq!(sent.data_coding, 0);
+    assert!(sent.message_ids().iter().all(Option::is_some));
+    let emoji = "Hi 😀".repeat(20);
+    let sent = c
+        .send_text("Shop", "4512345678", &emoji, &TextOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(sent.data_coding, 8);
+    assert!(sent.parts.len() >= 2);
+}
+
+#[tokio::test]
+async fn window_full_waits_and_everything_resolves() {
+    let s = Server::builder()
+        .handler(|_, _| async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Reply::ok(Body::SubmitSmResp(MessageIdResp::new("x")))
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let (c, _ev) = client(&s).window(2).connect().await.unwrap();
+    let futs: Vec<_> = (0..20)
+        .map(|_| c.submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"x"[..])))
+        .collect();
+    let outs = futures_util::future::join_all(futs).await;
+    assert!(outs.iter().all(|o| matches!(o, Ok(Outcome::Ok(_)))));
+}
+
+fn receipt(id: &str) -> DeliverSm {
+    let text = format!(
+        "id:{id} sub:001 dlvrd:001 submit date:2311231200 done date:2311231201 stat:DELIVRD err:000 text:hi"
+    );
+    smpp_proto::pdu::SubmitSm::new("4512345678", "Shop", text.into_bytes())
+        .with_esm_class(EsmClass(EsmClass::DELIVERY_RECEIPT))
+}
+
+#[tokio::test]
+async fn receipts_routed_to_another_bind_and_kept_while_none_bound() {
+    let s = server().await;
+    // Kept while no receiver is bound.
+    s.deliver("user", receipt("a1")).unwrap();
+    assert_eq!(s.stored("user"), 1);
+    let (tx, _e) = client(&s)
+        .bind_kind(BindKind::Transmitter)
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(s.stored("user"), 1, "a transmitter does not receive");
+    let (_rx, mut events) = client(&s)
+        .bind_kind(BindKind::Receiver)
+        .connect()
+        .await
+        .unwrap();
+    let d = next_delivery(&mut events).await;
+    assert!(d.is_receipt);
+    assert!(d.text.unwrap().starts_with("id:a1"));
+    d.ack.accept();
+    // Routed to the receiver while the transmitter submits.
+    let _ = tx
+        .submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"x"[..]))
+        .await
+        .unwrap();
+    s.deliver("user", receipt("a2")).unwrap();
+    let d = next_delivery(&mut events).await;
+    assert!(d.text.unwrap().starts_with("id:a2"));
+    d.ack.accept();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        s.stats()
+            .delivered
+            .load(std::sync::atomic::Ordering::Relaxed),
+        2
+    );
+    assert_eq!(s.stored("user"), 0);
+}
+
+#[tokio::test]
+async fn unacknowledged_delivery_is_redelivered() {
+    let s = server().await;
+    let (_c, mut events) = client(&s).connect().await.unwrap();
+    s.deliver("user", receipt("r1")).unwrap();
+    let d = next_delivery(&mut events).await;
+    drop(d); // the application crashed before taking it: ESME_RX_T_APPN
+    let again = next_delivery(&mut events).await;
+    assert!(again.text.unwrap().starts_with("id:r1"));
+    again.ack.accept();
+}
+
+#[tokio::test]
+async fn long_mo_is_reassembled() {
+    let s = server().await;
+    let (_c, mut events) = client(&s).connect().await.unwrap();
+    for (seq, t) in [(2u8, &b"World"[..]), (1, &b"Hello "[..])] {
+        let mut sm = vec![5, 0, 3, 7, 2, seq];
+        sm.extend_from_slice(t);
+        let d = smpp_proto::pdu::SubmitSm::new("4512345678", "1234", sm)
+            .with_esm_class(EsmClass(EsmClass::UDHI));
+        s.deliver("user", d).unwrap();
+    }
+    let d = next_delivery(&mut events).await;
+    assert_eq!(d.text.as_deref(), Some("Hello World"));
+    assert_eq!(d.parts, 2);
+    assert!(!d.is_receipt);
+    d.ack.accept();
+}
+
+#[tokio::test]
+async fn server_restart_client_reconnects_every_submit_resolves_once() {
+    let s = server().await;
+    let addr = s.local_addr();
+    let (c, mut events) = client(&s)
+        .reconnect(Some(smpp_tokio::Reconnect {
+            initial: Duration::from_millis(50),
+            max: Duration::from_millis(200),
+        }))
+        .connect()
+        .await
+        .unwrap();
+    let c2 = c.clone();
+    let load = tokio::spawn(async move {
+        let mut outcomes = Vec::new();
+        for _ in 0..200 {
+            let r = c2
+                .submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"x"[..]))
+                .await;
+            outcomes.push(r);
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        outcomes
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    s.shutdown().await;
+    drop(s);
+    // Same port again.
+    let s2 = Server::builder().listen(&addr.to_string()).await.unwrap();
+    let outcomes = tokio::time::timeout(Duration::from_secs(30), load)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(outcomes.len(), 200, "every submit resolved exactly once");
+    let ok = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Outcome::Ok(_))))
+        .count();
+    let lost = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Outcome::ConnectionLost | Outcome::Unbound)))
+        .count();
+    assert_eq!(ok + lost, 200, "{outcomes:?}");
+    assert!(ok > 150);
+    let mut saw_disconnect = false;
+    while let Ok(ev) = events.try_recv() {
+        saw_disconnect |= matches!(ev, ClientEvent::Disconnected { .. });
+    }
+    assert!(saw_disconnect);
+    assert!(
+        s2.stats()
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed)
+            > 0
+    );
+}
+
+#[tokio::test]
+async fn tls_with_a_generated_certificate() {
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let cert = ck.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(ck.signing_key.serialize_der()).unwrap();
+    let s = Server::builder()
+        .tls(TlsAccept::new(vec![cert.clone()], key).unwrap())
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let (c, _ev) = ClientBuilder::new(s.local_addr().to_string())
+        .system_id("u")
+        .password("p")
+        .tls(TlsConnect::with_ca(&[cert], "localhost").unwrap())
+        .connect()
+        .await
+        .unwrap();
+    let out = c
+        .submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"over tls"[..]))
+        .await
+        .unwrap();
+    assert!(out.is_ok());
+    // Plain TCP to a TLS port does not bind.
+    let r = ClientBuilder::new(s.local_addr().to_string())
+        .reconnect(None)
+        .connect()
+        .await;
+    assert!(r.is_err());
+}
