@@ -3,8 +3,8 @@
 // cross-check.
 //
 // Input (stdin, or the file named as the first argument): a JSON array of objects with
-// "name" and "text", and optionally "ours": {"data_coding": n, "parts": [{"sm": hex,
-// "udhi": bool}]} -- the short_message of each of our parts.
+// "name" and "text", and optionally "ours": [{"data_coding": n, "parts": [{"sm": hex,
+// "udhi": bool}]}, ...] -- one or more of our splits, the short_message of each part.
 // Output (stdout): a JSON array, one object per input:
 //
 //   {"name": ..., "node_smpp": "0.5.1",
@@ -12,8 +12,8 @@
 //    "data_coding": 1,                           // what submit_sm would carry
 //    "encoded": hex,                             // short_message node-smpp would send
 //    "self_decoded": "...",                      // its decoder on its own bytes and label
-//    "ours_decoded": [{"text": "..."} | {"raw": hex}, ...]}   // per part, via a real
-//                                                // deliver_sm PDU round trip
+//    "ours_decoded": [[{"text": "..."} | {"raw": hex}, ...], ...]}  // per split and part,
+//                                                // via a real deliver_sm PDU round trip
 //
 // Run: NODE_PATH=target/interop/node/node_modules node interop/text_crosscheck.js \
 //        < interop/text_corpus.json
@@ -57,7 +57,9 @@ const result = corpus.map((entry) => {
 		self_decoded: Buffer.isBuffer(self) ? self.toString('utf8') : self,
 	};
 	if (entry.ours) {
-		r.ours_decoded = entry.ours.parts.map((p) => decodeOurPart(entry.ours.data_coding, p));
+		r.ours_decoded = entry.ours.map((split) =>
+			split.parts.map((p) => decodeOurPart(split.data_coding, p))
+		);
 	}
 	return r;
 });

@@ -13,6 +13,8 @@
 //! a silent pass: with `SMPP_INTEROP=require` (CI) the skip becomes a failure, and with
 //! `SMPP_INTEROP=off` the setup is not even attempted (offline development).
 #![allow(dead_code, unreachable_pub)]
+// Test harness, not the core: it spawns peers and a stdin writer thread.
+#![allow(clippy::disallowed_methods)]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
