@@ -612,3 +612,409 @@ pub fn parse_any<'a>(input: &'a [u8], scratch: &'a mut [u8]) -> ParseOutcome<'a>
         ParseOutcome::Unparsed(_) => ParseOutcome::Unparsed(input),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &[u8]) -> Receipt<'_> {
+        match parse(s) {
+            ParseOutcome::Receipt(r) => r,
+            ParseOutcome::Unparsed(_) => panic!("unparsed: {}", String::from_utf8_lossy(s)),
+        }
+    }
+
+    fn stat<'a>(r: &Receipt<'a>) -> &'a [u8] {
+        r.stat.map(|s| s.raw).unwrap_or_default()
+    }
+
+    const STD: &[u8] = b"id:0123456789 sub:002 dlvrd:001 submit date:1005232039 done date:1005242339 stat:DELIVRD err:012 text:This is a sample mes";
+
+    #[test]
+    fn standard_receipt_verbatim_and_parsed() {
+        let r = p(STD);
+        assert_eq!(r.id, Some(&b"0123456789"[..]));
+        assert_eq!(
+            r.sub,
+            Some(Count {
+                raw: b"002",
+                value: Some(2)
+            })
+        );
+        assert_eq!(
+            r.dlvrd,
+            Some(Count {
+                raw: b"001",
+                value: Some(1)
+            })
+        );
+        let sd = r.submit_date.unwrap();
+        assert_eq!(sd.raw, b"1005232039");
+        let v = sd.value.unwrap();
+        assert_eq!(
+            v.datetime,
+            CivilDateTime::new(2010, 5, 23, 20, 39, 0).unwrap()
+        );
+        assert_eq!(v.layout, DateLayout::Yymmddhhmm);
+        assert_eq!(r.state(), Some(MessageState::Delivered));
+        assert_eq!(
+            r.err,
+            Some(ErrorCode {
+                raw: b"012",
+                value: ErrValue::Decimal(12)
+            })
+        );
+        assert_eq!(r.text, Some(&b"This is a sample mes"[..]));
+        assert_eq!(
+            (r.prefix, r.remainder, r.truncated, r.utf16),
+            (&b""[..], &b""[..], false, false)
+        );
+    }
+
+    #[test]
+    fn keys_in_any_case() {
+        let r = p(b"ID:77 SUB:001 DLVRD:001 Submit Date:1005232039 DONE DATE:1005242339 STAT:delivrd ERR:000 TEXT:Hi");
+        assert_eq!(r.id, Some(&b"77"[..]));
+        assert!(r.submit_date.and_then(|d| d.value).is_some());
+        assert!(r.done_date.and_then(|d| d.value).is_some());
+        assert_eq!(stat(&r), b"delivrd");
+        assert_eq!(r.state(), Some(MessageState::Delivered));
+        assert_eq!(r.text, Some(&b"Hi"[..]));
+    }
+
+    #[test]
+    fn underscore_date_keys() {
+        for s in [
+            &b"id:1 submit_date:1005232039 done_date:1005242339 stat:DELIVRD"[..],
+            b"id:1 Submit_Date:1005232039 Done_Date:1005242339 stat:DELIVRD",
+        ] {
+            let r = p(s);
+            assert_eq!(r.submit_date.unwrap().raw, b"1005232039");
+            assert_eq!(r.done_date.unwrap().raw, b"1005242339");
+        }
+    }
+
+    #[test]
+    fn text_key_spellings() {
+        for (s, t) in [
+            (&b"id:1 stat:DELIVRD err:0 Text:report"[..], &b"report"[..]),
+            (b"id:1 stat:DELIVRD err:0 text:report", b"report"),
+            (b"id:1 stat:DELIVRD err:0 txt:report", b"report"),
+            (b"id:1 stat:DELIVRD err:0 TXT:", b""),
+        ] {
+            assert_eq!(p(s).text, Some(t));
+        }
+    }
+
+    #[test]
+    fn fields_in_any_order() {
+        let r = p(b"sub:001 id:74e02ee1-4e2f-4a6e-a78b-4b247d756a22 err:000 dlvrd:001 done date:110206193110 submit date:110206193041 text: stat:DELIVRD");
+        assert_eq!(r.id, Some(&b"74e02ee1-4e2f-4a6e-a78b-4b247d756a22"[..]));
+        assert_eq!(r.text, Some(&b""[..]));
+        assert_eq!(r.state(), Some(MessageState::Delivered));
+        let d = r.done_date.unwrap().value.unwrap();
+        assert_eq!(
+            d.datetime,
+            CivilDateTime::new(2011, 2, 6, 19, 31, 10).unwrap()
+        );
+        // text in the middle, with a key-looking word inside it
+        let r = p(b"id:9 text:the id: was x stat:UNDELIV err:001");
+        assert_eq!(r.text, Some(&b"the id: was x"[..]));
+        assert_eq!(r.state(), Some(MessageState::Undeliverable));
+        assert_eq!(r.err.unwrap().value, ErrValue::Decimal(1));
+    }
+
+    #[test]
+    fn missing_empty_and_unpadded_fields() {
+        let r = p(b"stat:DELIVRD");
+        assert_eq!((r.id, r.sub, r.err, r.text), (None, None, None, None));
+        assert_eq!(r.state(), Some(MessageState::Delivered));
+        let r = p(b"id:4791967 sub:0 dlvrd:1 submit date:2302281329 done date:2302281329 stat:ENROUTE err: text:");
+        assert_eq!(
+            r.sub,
+            Some(Count {
+                raw: b"0",
+                value: Some(0)
+            })
+        );
+        assert_eq!(
+            r.dlvrd,
+            Some(Count {
+                raw: b"1",
+                value: Some(1)
+            })
+        );
+        assert_eq!(
+            r.err,
+            Some(ErrorCode {
+                raw: b"",
+                value: ErrValue::Empty
+            })
+        );
+        assert_eq!(r.text, Some(&b""[..]));
+        let r = p(b"id: sub:28 dlvrd:... stat:UNDELIV");
+        assert_eq!(r.id, Some(&b""[..]));
+        assert_eq!(r.sub.unwrap().value, Some(28));
+        assert_eq!(
+            r.dlvrd,
+            Some(Count {
+                raw: b"...",
+                value: None
+            })
+        );
+        let r = p(b"submit date:110206193041");
+        assert!(r.submit_date.unwrap().value.is_some());
+        assert_eq!(r.stat, None);
+    }
+
+    #[test]
+    fn separators() {
+        let r = p(b"id:5\tsub:001\r\ndlvrd:001\nsubmit date:1005232039  done date:1005242339\t\tstat:EXPIRED\r\nerr:000\r\ntext:x\r\n");
+        assert_eq!(r.id, Some(&b"5"[..]));
+        assert_eq!(r.dlvrd.unwrap().value, Some(1));
+        assert_eq!(r.state(), Some(MessageState::Expired));
+        assert_eq!(r.text, Some(&b"x"[..]));
+        // no blank at all between fields
+        let r = p(b"id:123sub:001dlvrd:001stat:DELIVRD");
+        assert_eq!(r.id, Some(&b"123"[..]));
+        assert_eq!(r.sub.unwrap().raw, b"001");
+        assert_eq!(r.dlvrd.unwrap().raw, b"001");
+    }
+
+    #[test]
+    fn stat_outside_table_b2() {
+        let cases: [(&[u8], &[u8], Option<MessageState>); 10] = [
+            (
+                b"id:1 stat:FAILED err:051",
+                b"FAILED",
+                Some(MessageState::Undeliverable),
+            ),
+            (
+                b"id:1 stat:ACKED   err:003 text: ",
+                b"ACKED",
+                Some(MessageState::Accepted),
+            ),
+            (
+                b"id:1 stat:BUFFRED err:000",
+                b"BUFFRED",
+                Some(MessageState::Enroute),
+            ),
+            (
+                b"id:1 stat:BUFFERD err:000",
+                b"BUFFERD",
+                Some(MessageState::Enroute),
+            ),
+            (
+                b"id:1 err:123 stat:DND_REJECTED text:Hello",
+                b"DND_REJECTED",
+                Some(MessageState::Rejected),
+            ),
+            (
+                b"id:1 stat:DELIVERED TO CARRIER err:000",
+                b"DELIVERED TO CARRIER",
+                Some(MessageState::Enroute),
+            ),
+            (
+                b"id:1 stat:SCHEDLD err:000",
+                b"SCHEDLD",
+                Some(MessageState::Scheduled),
+            ),
+            (
+                b"id:1 stat:SKIPPED err:000",
+                b"SKIPPED",
+                Some(MessageState::Skipped),
+            ),
+            (b"id:1 stat:DLV text:Hi", b"DLV", None),
+            (b"id:1 stat:0 err:0", b"0", None),
+        ];
+        for (s, raw, state) in cases {
+            let r = p(s);
+            assert_eq!(stat(&r), raw, "{}", String::from_utf8_lossy(s));
+            assert_eq!(r.state(), state);
+        }
+        assert_eq!(
+            p(b"stat:DLV").stat.unwrap().status(),
+            ReceiptStatus::Unknown(b"DLV")
+        );
+        assert_eq!(
+            p(b"stat:DELIVRD").stat.unwrap().status(),
+            ReceiptStatus::State(MessageState::Delivered)
+        );
+        // the text after ACKED's padding is still its own field
+        assert_eq!(
+            p(b"id:1 stat:ACKED   err:003 text: ").err.unwrap().value,
+            ErrValue::Decimal(3)
+        );
+    }
+
+    #[test]
+    fn bare_state_word_without_key() {
+        let r = p(b"id:86 submit date:1410160730 done date:1410160730 DELIVRD err:000");
+        assert_eq!(r.state(), Some(MessageState::Delivered));
+        assert_eq!(r.remainder, b"");
+        let r = p(b"id:86 stat: UNDELIV err:1");
+        assert_eq!(r.state(), Some(MessageState::Undeliverable));
+    }
+
+    #[test]
+    fn err_forms() {
+        let e = |s: &[u8]| p(s).err.unwrap().value;
+        assert_eq!(e(b"err:0"), ErrValue::Decimal(0));
+        assert_eq!(e(b"err:21"), ErrValue::Decimal(21));
+        assert_eq!(e(b"err:0000"), ErrValue::Decimal(0));
+        assert_eq!(e(b"err:4A6"), ErrValue::Hex(0x4A6));
+        assert_eq!(e(b"err:21b"), ErrValue::Hex(0x21B));
+        assert_eq!(e(b"err:00B"), ErrValue::Hex(0xB));
+        assert_eq!(e(b"err:xxx"), ErrValue::Text);
+        assert_eq!(e(b"err:"), ErrValue::Empty);
+        assert_eq!(e(b"err:123456789"), ErrValue::Text);
+        assert_eq!(ErrValue::Hex(5).numeric(), Some(5));
+        assert_eq!(ErrValue::Text.numeric(), None);
+    }
+
+    #[test]
+    fn date_lengths() {
+        let d = |s: &[u8]| parse_date(s);
+        let v = d(b"1005232039").unwrap();
+        assert_eq!(
+            (v.layout, v.datetime.year, v.datetime.minute),
+            (DateLayout::Yymmddhhmm, 2010, 39)
+        );
+        let v = d(b"110206193041").unwrap();
+        assert_eq!(v.layout, DateLayout::Yymmddhhmmss);
+        assert_eq!(
+            v.datetime,
+            CivilDateTime::new(2011, 2, 6, 19, 30, 41).unwrap()
+        );
+        // month 15 as YYMMDDhhmmss is impossible: YYYYMMDDhhmm
+        let v = d(b"201506201641").unwrap();
+        assert_eq!(v.layout, DateLayout::Yyyymmddhhmm);
+        assert_eq!(
+            v.datetime,
+            CivilDateTime::new(2015, 6, 20, 16, 41, 0).unwrap()
+        );
+        let v = d(b"20110314181534").unwrap();
+        assert_eq!(v.layout, DateLayout::Yyyymmddhhmmss);
+        assert_eq!(
+            v.datetime,
+            CivilDateTime::new(2011, 3, 14, 18, 15, 34).unwrap()
+        );
+        let v = d(b"180711070003912+").unwrap();
+        assert_eq!(v.layout, DateLayout::SmppAbsolute);
+        assert_eq!((v.tenths, v.offset_quarters), (Some(9), Some(12)));
+        let utc = CivilDateTime::new(2018, 7, 11, 4, 0, 3)
+            .unwrap()
+            .to_system_time()
+            .unwrap();
+        assert_eq!(
+            v.to_system_time(0),
+            Some(utc + std::time::Duration::from_millis(900))
+        );
+        // local 10-digit date read in an assumed zone (UTC+01:00)
+        let v = d(b"1005232039").unwrap();
+        let utc = CivilDateTime::new(2010, 5, 23, 19, 39, 0)
+            .unwrap()
+            .to_system_time()
+            .unwrap();
+        assert_eq!(v.to_system_time(4), Some(utc));
+        for bad in [
+            &b"0000000000"[..],
+            b"1013010000",
+            b"100523203",
+            b"2023010112000000",
+            b"10052320x9",
+            b"",
+        ] {
+            assert_eq!(d(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+        // raw kept even when unparsable
+        let r = p(b"submit date:0000000000 stat:BADSTAT");
+        assert_eq!(
+            r.submit_date,
+            Some(ReceiptDate {
+                raw: b"0000000000",
+                value: None
+            })
+        );
+    }
+
+    #[test]
+    fn text_contents() {
+        let r = p(b"id:1 stat:DELIVRD err:000 text:Hello, how are you? 10:30 stat:ok done");
+        assert_eq!(r.text, Some(&b"Hello, how are you? 10:30 stat:ok done"[..]));
+        let r = p(b"id:1 stat:DELIVRD err:000 text:caf\xe9 \x1b\x80\xff end\0");
+        assert_eq!(r.text, Some(&b"caf\xe9 \x1b\x80\xff end"[..]));
+        let r = p(b"id:1 stat:DELIVRD err:000 text:none                ");
+        assert_eq!(r.text, Some(&b"none                "[..]));
+        let r = p(b"id:1 stat:DELIVRD text:@$#!%&/:\0\0");
+        assert_eq!(r.text, Some(&b"@$#!%&/:"[..]));
+    }
+
+    #[test]
+    fn truncated_mid_key() {
+        for s in [
+            &b"id:1 sub:001 dlvrd:001 submit date:1005232039 done date:1005242339 stat:DELIVRD err:000 te"[..],
+            b"id:1 sub:001 dlvrd:001 submit da",
+            b"id:1 stat:DELIVRD e",
+            b"id:1 stat:DELIVRD Tex",
+        ] {
+            let r = p(s);
+            assert!(r.truncated, "{}", String::from_utf8_lossy(s));
+            assert_eq!(r.text, None);
+            assert_eq!(r.remainder, b"");
+        }
+        assert!(!p(STD).truncated);
+    }
+
+    #[test]
+    fn prefix_and_remainder() {
+        let r = p(b"4790000000SMSAlert^id:1054BC63 sub:0 dlvrd:1 submit date:0610231217 done date:0610231217 stat:DELIVRD err: text:");
+        assert_eq!(r.prefix, b"4790000000SMSAlert^");
+        assert_eq!(r.id, Some(&b"1054BC63"[..]));
+        let r = p(b"id:0123456789 sub:001 dlvrd:001 submit date:0809011130 done date:0809011131 stat:DELIVRD err:000 testing jsmpp bow");
+        assert_eq!(r.text, None);
+        assert_eq!(r.remainder, b"testing jsmpp bow");
+        let r = p(b"id:40072910491419819 sub:001 dlvrd:001 submit date:1007291049 done date:1007291049 stat:UNDELIV err:001 IMSI: MSC: ORN:VipNet MCCMNC:");
+        assert_eq!(r.remainder, b"IMSI: MSC: ORN:VipNet MCCMNC:");
+        assert_eq!(r.state(), Some(MessageState::Undeliverable));
+    }
+
+    #[test]
+    fn unparsed_outcomes() {
+        let s = b"00,0210021543,0210021500,,447887123456,1";
+        assert_eq!(parse(s), ParseOutcome::Unparsed(s));
+        assert_eq!(parse(b""), ParseOutcome::Unparsed(b""));
+        assert_eq!(
+            parse(b"hello world"),
+            ParseOutcome::Unparsed(b"hello world")
+        );
+        // "valid:" is not "id:" (a word boundary is required)
+        assert_eq!(parse(b"valid:1"), ParseOutcome::Unparsed(b"valid:1"));
+        assert_eq!(parse(b"hello").receipt(), None);
+    }
+
+    #[test]
+    fn utf16_receipts() {
+        let text = "id:0123 sub:001 dlvrd:001 submit date:1005232039 done date:1005242339 stat:DELIVRD err:000 text:Hi";
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(looks_like_utf16be_ascii(&be));
+        assert_eq!(parse(&be), ParseOutcome::Unparsed(&be[..]));
+        let mut scratch = [0u8; 512];
+        let r = parse_any(&be, &mut scratch).receipt().unwrap();
+        assert!(r.utf16);
+        assert_eq!(r.id, Some(&b"0123"[..]));
+        assert_eq!(r.text, Some(&b"Hi"[..]));
+        // ASCII input goes through the first path untouched
+        let mut scratch2 = [0u8; 4];
+        assert!(!parse_any(STD, &mut scratch2).receipt().unwrap().utf16);
+        // scratch too small: unparsed, no panic
+        let mut tiny = [0u8; 8];
+        assert_eq!(parse_any(&be, &mut tiny), ParseOutcome::Unparsed(&be[..]));
+        // unpaired surrogate
+        let mut odd = be.clone();
+        odd.extend_from_slice(&[0xD8, 0x00]);
+        let r = parse_any(&odd, &mut scratch).receipt().unwrap();
+        assert_eq!(r.text, Some("Hi\u{FFFD}".as_bytes()));
+        assert!(!looks_like_utf16be_ascii(b"id:1"));
+    }
+}
