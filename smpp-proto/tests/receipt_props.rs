@@ -45,11 +45,8 @@ proptest! {
         };
         let opts = FormatOptions { dates_with_seconds: seconds, text: mode, capital_text_key: capital, offset_quarters: offset, ..FormatOptions::default() };
         let mut buf = [0u8; 300];
-        let n = match format(&fields, &opts, &mut buf) {
-            Ok(n) => n,
-            // a zone offset can push a date just outside 2000-2099
-            Err(_) => return Ok(()),
-        };
+        // a zone offset can push a date just outside 2000-2099
+        let Ok(n) = format(&fields, &opts, &mut buf) else { return Ok(()) };
         let ParseOutcome::Receipt(r) = parse(&buf[..n]) else { panic!("unparsed") };
         prop_assert_eq!(r.id, Some(id.as_bytes()));
         prop_assert_eq!(r.sub.and_then(|c| c.value), Some(sub));
