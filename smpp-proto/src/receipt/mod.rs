@@ -161,11 +161,21 @@ impl MessageState {
     /// ACCEPTED, REJECTED. Returns `None` for anything else.
     pub fn from_stat(word: &[u8]) -> Option<Self> {
         let w = word.trim_ascii();
+        if let Some(s) = Self::from_upper_stat(w) {
+            return Some(s);
+        }
+        if !w.iter().any(u8::is_ascii_lowercase) {
+            return None;
+        }
         let mut buf = [0u8; 24];
         let dst = buf.get_mut(..w.len())?;
         dst.copy_from_slice(w);
         dst.make_ascii_uppercase();
-        Some(match &*dst {
+        Self::from_upper_stat(dst)
+    }
+
+    fn from_upper_stat(w: &[u8]) -> Option<Self> {
+        Some(match w {
             b"DELIVRD" | b"DELIVERED" => Self::Delivered,
             b"EXPIRED" => Self::Expired,
             b"DELETED" => Self::Deleted,
@@ -173,9 +183,7 @@ impl MessageState {
             b"ACCEPTD" | b"ACCEPTED" | b"ACKED" => Self::Accepted,
             b"UNKNOWN" => Self::Unknown,
             b"REJECTD" | b"REJECTED" | b"DND_REJECTED" => Self::Rejected,
-            b"ENROUTE" | b"BUFFRED" | b"BUFFERD" | b"BUFFERED" | b"DELIVERED TO CARRIER" => {
-                Self::Enroute
-            }
+            b"ENROUTE" | b"BUFFRED" | b"BUFFERD" | b"BUFFERED" | b"DELIVERED TO CARRIER" => Self::Enroute,
             b"SCHEDLD" | b"SCHEDULED" => Self::Scheduled,
             b"SKIPPED" => Self::Skipped,
             _ => return None,

@@ -299,52 +299,52 @@ const fn bit(f: Field) -> u8 {
 
 #[inline]
 const fn is_sep(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0)
+    c <= b' ' && matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0)
 }
 
-/// Case-insensitive match of `pat` at the start of `s`; a space in `pat` also matches `_`.
-#[inline]
-fn matches_at(s: &[u8], pat: &[u8]) -> bool {
-    s.len() >= pat.len()
-        && s.iter()
-            .zip(pat)
-            .all(|(&c, &p)| c.to_ascii_lowercase() == p || (p == b' ' && c == b'_'))
-}
-
-const KEYS: [(&[u8], Field); 9] = [
-    (b"id:", Field::Id),
-    (b"sub:", Field::Sub),
-    (b"dlvrd:", Field::Dlvrd),
-    (b"submit date:", Field::SubmitDate),
-    (b"done date:", Field::DoneDate),
-    (b"stat:", Field::Stat),
-    (b"err:", Field::Err),
-    (b"text:", Field::Text),
-    (b"txt:", Field::Text),
-];
+/// Every key, lower case, with its colon (a blank stands for a blank or an underscore).
+const KEYS: [&[u8]; 9] =
+    [b"id:", b"sub:", b"dlvrd:", b"submit date:", b"done date:", b"stat:", b"err:", b"text:", b"txt:"];
 
 /// The key starting at `s`, if any: its field and length including the colon.
+///
+/// Hand-unrolled (this is the parser's hot path): `c | 0x20 == b'x'` holds exactly for the
+/// two cases of the letter `x`; colons and the blank/underscore are compared exactly.
 #[inline]
 fn key_at(s: &[u8]) -> Option<(Field, usize)> {
-    let first = s.first()?.to_ascii_lowercase();
-    let cands: &[(&[u8], Field)] = match first {
-        b'i' => KEYS.get(0..1)?,
-        b's' => KEYS.get(1..6)?,
-        b'd' => KEYS.get(2..5)?,
-        b'e' => KEYS.get(6..7)?,
-        b't' => KEYS.get(7..9)?,
-        _ => return None,
-    };
-    cands
-        .iter()
-        .find(|(p, _)| matches_at(s, p))
-        .map(|&(p, f)| (f, p.len()))
+    let b = |i: usize| s.get(i).copied().unwrap_or(0);
+    let l = |i: usize| b(i) | 0x20;
+    let word_sep = |i: usize| matches!(b(i), b' ' | b'_');
+    let date_colon = |i: usize| l(i) == b'd' && l(i + 1) == b'a' && l(i + 2) == b't' && l(i + 3) == b'e' && b(i + 4) == b':';
+    match l(0) {
+        b'i' if l(1) == b'd' && b(2) == b':' => Some((Field::Id, 3)),
+        b's' => match (l(1), l(2)) {
+            (b'u', b'b') if b(3) == b':' => Some((Field::Sub, 4)),
+            (b'u', b'b') if l(3) == b'm' && l(4) == b'i' && l(5) == b't' && word_sep(6) && date_colon(7) => {
+                Some((Field::SubmitDate, 12))
+            }
+            (b't', b'a') if l(3) == b't' && b(4) == b':' => Some((Field::Stat, 5)),
+            _ => None,
+        },
+        b'd' => match (l(1), l(2)) {
+            (b'l', b'v') if l(3) == b'r' && l(4) == b'd' && b(5) == b':' => Some((Field::Dlvrd, 6)),
+            (b'o', b'n') if l(3) == b'e' && word_sep(4) && date_colon(5) => Some((Field::DoneDate, 10)),
+            _ => None,
+        },
+        b'e' if l(1) == b'r' && l(2) == b'r' && b(3) == b':' => Some((Field::Err, 4)),
+        b't' => match (l(1), l(2)) {
+            (b'e', b'x') if l(3) == b't' && b(4) == b':' => Some((Field::Text, 5)),
+            (b'x', b't') if b(3) == b':' => Some((Field::Text, 4)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `s` (to the end of input) is a proper beginning of a key: a receipt cut mid-key.
 fn is_cut_key(s: &[u8]) -> bool {
     !s.is_empty()
-        && KEYS.iter().any(|(p, _)| {
+        && KEYS.iter().any(|p| {
             s.len() < p.len()
                 && p.iter()
                     .zip(s)
@@ -353,24 +353,24 @@ fn is_cut_key(s: &[u8]) -> bool {
 }
 
 /// End of a one-word value starting at `from`: the first separator, or the first position where
-/// a key of a field not yet seen begins (some SMSCs omit the blank between fields).
+/// a key of a field not yet seen begins (some SMSCs omit the blank between fields). Keys need a
+/// colon, so words without one take the fast path.
 #[inline]
 fn word_end(s: &[u8], from: usize, seen: u8) -> usize {
-    let mut j = from;
-    while let Some(&c) = s.get(j) {
-        if is_sep(c) {
-            break;
-        }
-        if j > from && matches!(c | 0x20, b's' | b'd' | b'e' | b't') {
-            if let Some((f, _)) = s.get(j..).and_then(key_at) {
-                if seen & bit(f) == 0 && f != Field::Id {
-                    break;
-                }
+    let rest = s.get(from..).unwrap_or_default();
+    let len = rest.iter().position(|&c| is_sep(c)).unwrap_or(rest.len());
+    let word = rest.get(..len).unwrap_or_default();
+    if !word.contains(&b':') {
+        return from + len;
+    }
+    for j in 1..len {
+        if let Some((f, _)) = word.get(j..).and_then(key_at) {
+            if seen & bit(f) == 0 && f != Field::Id {
+                return from + j;
             }
         }
-        j += 1;
     }
-    j
+    from + len
 }
 
 #[inline]
@@ -436,7 +436,8 @@ pub fn parse(input: &[u8]) -> ParseOutcome<'_> {
     let mut rem: Option<(usize, usize)> = None;
     let mut rem_closed = false;
     let mut i = start;
-    'fields: while let Some((field, klen)) = s.get(i..).and_then(key_at) {
+    let mut next = s.get(i..).and_then(key_at);
+    'fields: while let Some((field, klen)) = next.take() {
         let v = i + klen;
         seen |= bit(field);
         i = match field {
@@ -444,16 +445,15 @@ pub fn parse(input: &[u8]) -> ParseOutcome<'_> {
                 // Runs to the end, or to a word-initial key of a field not yet seen.
                 let mut j = v;
                 let mut stop = s.len();
-                while j < s.len() {
-                    if j > v && s.get(j - 1).is_some_and(|&p| is_sep(p)) {
-                        if let Some((f, _)) = s.get(j..).and_then(key_at) {
-                            if seen & bit(f) == 0 {
-                                stop = j;
-                                break;
-                            }
+                while let Some(off) = s.get(j..).and_then(|r| r.iter().position(|&c| is_sep(c))) {
+                    let k = j + off + 1;
+                    if let Some((f, _)) = s.get(k..).and_then(key_at) {
+                        if seen & bit(f) == 0 {
+                            stop = k;
+                            break;
                         }
                     }
-                    j += 1;
+                    j = k;
                 }
                 let mut t_end = stop;
                 if stop < s.len() {
@@ -518,11 +518,12 @@ pub fn parse(input: &[u8]) -> ParseOutcome<'_> {
             if i >= s.len() {
                 break 'fields;
             }
-            if let Some((f, _)) = s.get(i..).and_then(key_at) {
+            if let Some((f, klen)) = s.get(i..).and_then(key_at) {
                 if seen & bit(f) == 0 {
                     if rem.is_some() {
                         rem_closed = true;
                     }
+                    next = Some((f, klen));
                     continue 'fields;
                 }
             }
