@@ -10,7 +10,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use smpp_proto::receipt::{
-    self, ErrQuirk, FormatOptions, IdFormat, IdNotation, MessageKey, MessageState, ReceiptFields, TlvValues,
+    self, ErrQuirk, FormatOptions, IdFormat, IdNotation, MessageKey, MessageState, ReceiptFields,
+    TlvValues,
 };
 
 /// Counts allocations so the bench can assert the parser allocates nothing.
@@ -51,8 +52,12 @@ fn assert_no_alloc() {
 fn benches(c: &mut Criterion) {
     assert_no_alloc();
     let mut g = c.benchmark_group("receipt");
-    g.bench_function("parse_typical", |b| b.iter(|| receipt::parse(black_box(TYPICAL))));
-    g.bench_function("parse_uuid_12digit_dates", |b| b.iter(|| receipt::parse(black_box(UUID_12))));
+    g.bench_function("parse_typical", |b| {
+        b.iter(|| receipt::parse(black_box(TYPICAL)))
+    });
+    g.bench_function("parse_uuid_12digit_dates", |b| {
+        b.iter(|| receipt::parse(black_box(UUID_12)))
+    });
     let utf16: Vec<u8> = TYPICAL.iter().flat_map(|&c| [0, c]).collect();
     let mut scratch = [0u8; 512];
     g.bench_function("parse_any_utf16", |b| {
@@ -61,7 +66,10 @@ fn benches(c: &mut Criterion) {
             black_box(r.receipt().map(|r| r.id));
         })
     });
-    let notation = IdNotation { submit_resp: IdFormat::Hex, receipt: IdFormat::Decimal };
+    let notation = IdNotation {
+        submit_resp: IdFormat::Hex,
+        receipt: IdFormat::Decimal,
+    };
     let tlvs = TlvValues {
         receipted_message_id: Some(b"75bcd15"),
         message_state: Some(2),
@@ -75,7 +83,9 @@ fn benches(c: &mut Criterion) {
             black_box(m.message_key(&notation))
         })
     });
-    g.bench_function("message_key_decimal", |b| b.iter(|| MessageKey::new(black_box(b"0012617184"), IdFormat::Decimal)));
+    g.bench_function("message_key_decimal", |b| {
+        b.iter(|| MessageKey::new(black_box(b"0012617184"), IdFormat::Decimal))
+    });
     let t = UNIX_EPOCH + Duration::from_secs(1_274_647_140);
     let fields = ReceiptFields {
         id: b"0123456789",

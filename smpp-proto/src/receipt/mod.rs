@@ -183,7 +183,9 @@ impl MessageState {
             b"ACCEPTD" | b"ACCEPTED" | b"ACKED" => Self::Accepted,
             b"UNKNOWN" => Self::Unknown,
             b"REJECTD" | b"REJECTED" | b"DND_REJECTED" => Self::Rejected,
-            b"ENROUTE" | b"BUFFRED" | b"BUFFERD" | b"BUFFERED" | b"DELIVERED TO CARRIER" => Self::Enroute,
+            b"ENROUTE" | b"BUFFRED" | b"BUFFERD" | b"BUFFERED" | b"DELIVERED TO CARRIER" => {
+                Self::Enroute
+            }
             b"SCHEDLD" | b"SCHEDULED" => Self::Scheduled,
             b"SKIPPED" => Self::Skipped,
             _ => return None,

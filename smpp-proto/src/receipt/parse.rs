@@ -181,13 +181,15 @@ impl ReceiptTime {
 
 fn digits<const N: usize>(s: &[u8]) -> Option<[u8; N]> {
     let mut out = [0u8; N];
-    for (o, c) in out.iter_mut().zip(s.chunks(2)) {
-        match c {
-            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => *o = (a - b'0') * 10 + (b - b'0'),
-            _ => return None,
+    let mut bad = s.len() < 2 * N;
+    for (o, c) in out.iter_mut().zip(s.chunks_exact(2)) {
+        if let [a, b] = c {
+            let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+            bad |= (a > 9) | (b > 9);
+            *o = a.wrapping_mul(10).wrapping_add(b);
         }
     }
-    Some(out)
+    (!bad).then_some(out)
 }
 
 fn civil(year: u16, p: &[u8]) -> Option<CivilDateTime> {
@@ -303,38 +305,83 @@ const fn is_sep(c: u8) -> bool {
 }
 
 /// Every key, lower case, with its colon (a blank stands for a blank or an underscore).
-const KEYS: [&[u8]; 9] =
-    [b"id:", b"sub:", b"dlvrd:", b"submit date:", b"done date:", b"stat:", b"err:", b"text:", b"txt:"];
+const KEYS: [&[u8]; 9] = [
+    b"id:",
+    b"sub:",
+    b"dlvrd:",
+    b"submit date:",
+    b"done date:",
+    b"stat:",
+    b"err:",
+    b"text:",
+    b"txt:",
+];
 
 /// The key starting at `s`, if any: its field and length including the colon.
+#[inline]
+fn key_at(s: &[u8]) -> Option<(Field, usize)> {
+    // Cheap rejection first: every key starts with one of five letters.
+    if !matches!(s.first()? | 0x20, b'i' | b's' | b'd' | b'e' | b't') {
+        return None;
+    }
+    if let Some(k) = s.first_chunk::<12>() {
+        return key_in(k);
+    }
+    let mut k = [0u8; 12];
+    for (d, c) in k.iter_mut().zip(s) {
+        *d = *c;
+    }
+    key_in(&k)
+}
+
+/// [`key_at`] over the first 12 bytes (zero padded).
 ///
 /// Hand-unrolled (this is the parser's hot path): `c | 0x20 == b'x'` holds exactly for the
 /// two cases of the letter `x`; colons and the blank/underscore are compared exactly.
 #[inline]
-fn key_at(s: &[u8]) -> Option<(Field, usize)> {
-    let b = |i: usize| s.get(i).copied().unwrap_or(0);
-    let l = |i: usize| b(i) | 0x20;
-    let word_sep = |i: usize| matches!(b(i), b' ' | b'_');
-    let date_colon = |i: usize| l(i) == b'd' && l(i + 1) == b'a' && l(i + 2) == b't' && l(i + 3) == b'e' && b(i + 4) == b':';
-    match l(0) {
-        b'i' if l(1) == b'd' && b(2) == b':' => Some((Field::Id, 3)),
-        b's' => match (l(1), l(2)) {
-            (b'u', b'b') if b(3) == b':' => Some((Field::Sub, 4)),
-            (b'u', b'b') if l(3) == b'm' && l(4) == b'i' && l(5) == b't' && word_sep(6) && date_colon(7) => {
+fn key_in(k: &[u8; 12]) -> Option<(Field, usize)> {
+    let l = |c: u8| c | 0x20;
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11] = *k;
+    let sep = |c: u8| c == b' ' || c == b'_';
+    match l(c0) {
+        b'i' if l(c1) == b'd' && c2 == b':' => Some((Field::Id, 3)),
+        b's' => match (l(c1), l(c2)) {
+            (b'u', b'b') if c3 == b':' => Some((Field::Sub, 4)),
+            (b'u', b'b')
+                if l(c3) == b'm'
+                    && l(c4) == b'i'
+                    && l(c5) == b't'
+                    && sep(c6)
+                    && l(c7) == b'd'
+                    && l(c8) == b'a'
+                    && l(c9) == b't'
+                    && l(c10) == b'e'
+                    && c11 == b':' =>
+            {
                 Some((Field::SubmitDate, 12))
             }
-            (b't', b'a') if l(3) == b't' && b(4) == b':' => Some((Field::Stat, 5)),
+            (b't', b'a') if l(c3) == b't' && c4 == b':' => Some((Field::Stat, 5)),
             _ => None,
         },
-        b'd' => match (l(1), l(2)) {
-            (b'l', b'v') if l(3) == b'r' && l(4) == b'd' && b(5) == b':' => Some((Field::Dlvrd, 6)),
-            (b'o', b'n') if l(3) == b'e' && word_sep(4) && date_colon(5) => Some((Field::DoneDate, 10)),
+        b'd' => match (l(c1), l(c2)) {
+            (b'l', b'v') if l(c3) == b'r' && l(c4) == b'd' && c5 == b':' => Some((Field::Dlvrd, 6)),
+            (b'o', b'n')
+                if l(c3) == b'e'
+                    && sep(c4)
+                    && l(c5) == b'd'
+                    && l(c6) == b'a'
+                    && l(c7) == b't'
+                    && l(c8) == b'e'
+                    && c9 == b':' =>
+            {
+                Some((Field::DoneDate, 10))
+            }
             _ => None,
         },
-        b'e' if l(1) == b'r' && l(2) == b'r' && b(3) == b':' => Some((Field::Err, 4)),
-        b't' => match (l(1), l(2)) {
-            (b'e', b'x') if l(3) == b't' && b(4) == b':' => Some((Field::Text, 5)),
-            (b'x', b't') if b(3) == b':' => Some((Field::Text, 4)),
+        b'e' if l(c1) == b'r' && l(c2) == b'r' && c3 == b':' => Some((Field::Err, 4)),
+        b't' => match (l(c1), l(c2)) {
+            (b'e', b'x') if l(c3) == b't' && c4 == b':' => Some((Field::Text, 5)),
+            (b'x', b't') if c3 == b':' => Some((Field::Text, 4)),
             _ => None,
         },
         _ => None,
@@ -358,9 +405,20 @@ fn is_cut_key(s: &[u8]) -> bool {
 #[inline]
 fn word_end(s: &[u8], from: usize, seen: u8) -> usize {
     let rest = s.get(from..).unwrap_or_default();
-    let len = rest.iter().position(|&c| is_sep(c)).unwrap_or(rest.len());
+    let mut len = rest.len();
+    let mut colon = false;
+    for (k, &c) in rest.iter().enumerate() {
+        if c <= b' ' {
+            if is_sep(c) {
+                len = k;
+                break;
+            }
+        } else if c == b':' {
+            colon = true;
+        }
+    }
     let word = rest.get(..len).unwrap_or_default();
-    if !word.contains(&b':') {
+    if !colon {
         return from + len;
     }
     for j in 1..len {
@@ -412,7 +470,90 @@ pub fn parse(input: &[u8]) -> ParseOutcome<'_> {
         end -= 1;
     }
     let s = input.get(..end).unwrap_or(input);
+    match parse_standard(s) {
+        Some(r) => ParseOutcome::Receipt(r),
+        None => parse_general(input, s),
+    }
+}
 
+/// Reads one value of the fast path: bytes up to a blank or the end. `None` (leave the fast
+/// path) on a colon or any other separator, which only the general tokeniser handles.
+#[inline]
+fn fast_value<'a>(s: &'a [u8], i: &mut usize) -> Option<&'a [u8]> {
+    let rest = s.get(*i..)?;
+    let mut n = rest.len();
+    for (k, &c) in rest.iter().enumerate() {
+        if c <= b':' {
+            if c == b' ' {
+                n = k;
+                break;
+            }
+            if c == b':' || is_sep(c) {
+                return None;
+            }
+        }
+    }
+    *i += n;
+    rest.get(..n)
+}
+
+#[inline]
+fn fast_lit(s: &[u8], i: &mut usize, lit: &[u8]) -> Option<()> {
+    if s.get(*i..)?.starts_with(lit) {
+        *i += lit.len();
+        Some(())
+    } else {
+        None
+    }
+}
+
+/// Fast path for the exact Appendix B layout as nearly every SMSC writes it (lower-case keys,
+/// one blank between fields, a known one-word `stat`, `text:`/`Text:` last or absent). Any
+/// deviation returns `None` and the general tokeniser runs; both give the same result on this
+/// layout (checked by a test over the corpus).
+fn parse_standard(s: &[u8]) -> Option<Receipt<'_>> {
+    let mut i = 0;
+    fast_lit(s, &mut i, b"id:")?;
+    let id = fast_value(s, &mut i)?;
+    fast_lit(s, &mut i, b" sub:")?;
+    let sub = parse_count(fast_value(s, &mut i)?);
+    fast_lit(s, &mut i, b" dlvrd:")?;
+    let dlvrd = parse_count(fast_value(s, &mut i)?);
+    fast_lit(s, &mut i, b" submit date:")?;
+    let sd = fast_value(s, &mut i)?;
+    fast_lit(s, &mut i, b" done date:")?;
+    let dd = fast_value(s, &mut i)?;
+    fast_lit(s, &mut i, b" stat:")?;
+    let stat = fast_value(s, &mut i)?;
+    let state = Some(MessageState::from_stat(stat)?);
+    fast_lit(s, &mut i, b" err:")?;
+    let err = parse_err(fast_value(s, &mut i)?);
+    let text = match s.get(i..)? {
+        [] => None,
+        [b' ', b't' | b'T', b'e', b'x', b't', b':', text @ ..] => Some(text),
+        _ => return None,
+    };
+    Some(Receipt {
+        id: Some(id),
+        sub: Some(sub),
+        dlvrd: Some(dlvrd),
+        submit_date: Some(ReceiptDate {
+            raw: sd,
+            value: parse_date(sd),
+        }),
+        done_date: Some(ReceiptDate {
+            raw: dd,
+            value: parse_date(dd),
+        }),
+        stat: Some(Stat { raw: stat, state }),
+        err: Some(err),
+        text,
+        ..Receipt::default()
+    })
+}
+
+/// The general tokeniser (§12.4). `s` is `input` without trailing NUL/CR/LF.
+fn parse_general<'a>(input: &'a [u8], s: &'a [u8]) -> ParseOutcome<'a> {
     // First key: at the start, or after a byte that cannot be part of a word.
     let mut start = None;
     for i in 0..s.len() {
@@ -1017,5 +1158,84 @@ mod tests {
         let r = parse_any(&odd, &mut scratch).receipt().unwrap();
         assert_eq!(r.text, Some("Hi\u{FFFD}".as_bytes()));
         assert!(!looks_like_utf16be_ascii(b"id:1"));
+    }
+
+    fn unescape(s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut it = s.bytes();
+        while let Some(c) = it.next() {
+            if c != b'\\' {
+                out.push(c);
+                continue;
+            }
+            match it.next() {
+                Some(b't') => out.push(b'\t'),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                Some(b'0') => out.push(0),
+                Some(b'x') => {
+                    let h = [it.next().unwrap(), it.next().unwrap()];
+                    out.push(u8::from_str_radix(std::str::from_utf8(&h).unwrap(), 16).unwrap());
+                }
+                Some(other) => out.push(other),
+                None => {}
+            }
+        }
+        out
+    }
+
+    fn trimmed(input: &[u8]) -> &[u8] {
+        let mut end = input.len();
+        while end > 0 && matches!(input[end - 1], 0 | b'\r' | b'\n') {
+            end -= 1;
+        }
+        &input[..end]
+    }
+
+    #[test]
+    fn fast_path_agrees_with_general_tokeniser() {
+        let corpus = include_str!("../../tests/data/receipts.tsv");
+        let mut fast = 0;
+        let mut inputs: Vec<Vec<u8>> = corpus
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .map(|l| unescape(l.split('\t').nth(1).unwrap()))
+            .collect();
+        inputs.push(STD.to_vec());
+        inputs.push(b"id:1 sub:001 dlvrd:001 submit date:1005232039 done date:1005242339 stat:DELIVRD err:000 text:a stat:x".to_vec());
+        inputs.push(b"id:1 sub:001 dlvrd:001 submit date:1005232039 done date:1005242339 stat:DELIVRD err:000".to_vec());
+        inputs.push(b"id:1 sub:001 dlvrd:001 submit date:1005232039 done date:1005242339 stat:delivrd err: Text:\0".to_vec());
+        for input in &inputs {
+            let s = trimmed(input);
+            if let Some(r) = parse_standard(s) {
+                fast += 1;
+                assert_eq!(
+                    ParseOutcome::Receipt(r),
+                    parse_general(input, s),
+                    "{}",
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
+        assert!(fast >= 40, "fast path taken only {fast} times");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_on_generated_layouts(
+            id in "[ -~]{0,12}", sub in "[0-9a-z.]{0,4}", sd in "[0-9+]{0,16}", stat in "(DELIVRD|delivrd|ENROUTE|FAILED|ACKED|X)",
+            err in "[0-9A-Fx]{0,4}", text in proptest::option::of("[ -~]{0,25}"), cap in proptest::bool::ANY,
+        ) {
+            let mut v = format!("id:{id} sub:{sub} dlvrd:{sub} submit date:{sd} done date:{sd} stat:{stat} err:{err}");
+            if let Some(t) = text {
+                v.push_str(if cap { " Text:" } else { " text:" });
+                v.push_str(&t);
+            }
+            let s = v.as_bytes();
+            if let Some(r) = parse_standard(s) {
+                proptest::prop_assert_eq!(ParseOutcome::Receipt(r), parse_general(s, s));
+            }
+        }
     }
 }
