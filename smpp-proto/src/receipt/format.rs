@@ -118,16 +118,37 @@ impl Out<'_> {
         Ok(())
     }
 
-    fn num(&mut self, mut v: u128, radix: u32, min_width: usize) -> Result<(), FormatError> {
-        let mut tmp = [b'0'; 40];
+    fn num(&mut self, v: u128, radix: u32, min_width: usize) -> Result<(), FormatError> {
+        // u128 division is a library call; almost every value fits a u64.
+        match u64::try_from(v) {
+            Ok(small) => self.num64(small, u64::from(radix), min_width),
+            Err(_) => {
+                let mut tmp = [b'0'; 40];
+                let mut i = tmp.len();
+                let mut v = v;
+                while (v > 0 || tmp.len() - i < min_width.max(1)) && i > 0 {
+                    i -= 1;
+                    let d = (v % u128::from(radix)) as u8;
+                    if let Some(c) = tmp.get_mut(i) {
+                        *c = if d < 10 { b'0' + d } else { b'a' + d - 10 };
+                    }
+                    v /= u128::from(radix);
+                }
+                self.put(tmp.get(i..).unwrap_or_default())
+            }
+        }
+    }
+
+    fn num64(&mut self, mut v: u64, radix: u64, min_width: usize) -> Result<(), FormatError> {
+        let mut tmp = [b'0'; 24];
         let mut i = tmp.len();
         while (v > 0 || tmp.len() - i < min_width.max(1)) && i > 0 {
             i -= 1;
-            let d = (v % u128::from(radix)) as u8;
+            let d = (v % radix) as u8;
             if let Some(c) = tmp.get_mut(i) {
                 *c = if d < 10 { b'0' + d } else { b'a' + d - 10 };
             }
-            v /= u128::from(radix);
+            v /= radix;
         }
         self.put(tmp.get(i..).unwrap_or_default())
     }
