@@ -970,4 +970,43 @@ mod tests {
         );
         assert_eq!(combine_states([]), None);
     }
+
+    #[test]
+    fn end_to_end_from_text_and_tlvs() {
+        use crate::receipt::{ErrQuirk, TlvValues, merge, parse};
+        let t0 = Instant::now();
+        let notation = IdNotation::from_kannel_msg_id_type(1);
+        let mut c = Correlator::new(CorrelatorConfig { notation, ..cfg() });
+        let a = c.register_submit(t0, "a", 1).unwrap();
+        let b = c.register_submit(t0, "b", 1).unwrap();
+        c.register_message_id(t0, a, 0, b"0xC085E0").unwrap();
+        c.register_message_id(t0, b, 0, b"33647f6c").unwrap();
+        // text-only receipt, decimal id
+        let r = parse(b"id:0012617184 sub:001 dlvrd:001 submit date:1005232039 done date:1005242339 stat:DELIVRD err:000 text:x")
+            .receipt();
+        let m = merge(r.as_ref(), &TlvValues::default(), &notation, ErrQuirk::None);
+        c.handle_receipt_key(t0, m.message_key(&notation).unwrap(), m.update().unwrap());
+        // TLV-only receipt, hex id as in submit_sm_resp
+        let tlvs = TlvValues {
+            receipted_message_id: Some(b"33647F6C"),
+            message_state: Some(5),
+            ..TlvValues::default()
+        };
+        let m = merge(None, &tlvs, &notation, ErrQuirk::None);
+        c.handle_receipt_key(t0, m.message_key(&notation).unwrap(), m.update().unwrap());
+        let done: Vec<_> = drain(&mut c)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Completed { handle, state, .. } => Some((handle, state)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            done,
+            vec![
+                ("a", MessageState::Delivered),
+                ("b", MessageState::Undeliverable)
+            ]
+        );
+    }
 }

@@ -128,6 +128,16 @@ pub struct MergedReceipt<'a> {
 }
 
 impl MergedReceipt<'_> {
+    /// What the [`Correlator`](super::Correlator) needs from this receipt: the state (if known)
+    /// and the error. `None` when neither text nor TLV gave a known state.
+    pub fn update(&self) -> Option<super::ReceiptUpdate> {
+        let state = self.state?.value;
+        Some(super::ReceiptUpdate {
+            state,
+            error: self.error.map(|e| e.value),
+        })
+    }
+
     /// The correlation key of the id: a TLV id is read in the peer's `submit_sm_resp`
     /// notation (it repeats that id), a text-only id in its receipt notation.
     pub fn message_key(&self, notation: &IdNotation) -> Option<MessageKey> {
@@ -366,6 +376,13 @@ mod tests {
         let r = parse(b"id:1 stat:UNDELIV err:126").receipt().unwrap();
         let m = merge(Some(&r), &TlvValues::default(), &SAME, ErrQuirk::GatewayApi);
         assert_eq!(m.error.unwrap().value, 0x107E);
+        assert_eq!(
+            m.update(),
+            Some(crate::receipt::ReceiptUpdate {
+                state: MessageState::Undeliverable,
+                error: Some(0x107E)
+            })
+        );
         assert_eq!(ErrQuirk::GatewayApi.encode(0x107E), 126);
         assert_eq!(ErrQuirk::GatewayApi.encode(0x0042), 0x42);
         let r = parse(b"id:1 stat:DELIVRD err:000").receipt().unwrap();
