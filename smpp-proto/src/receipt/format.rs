@@ -121,8 +121,10 @@ impl Out<'_> {
     fn num(&mut self, v: u128, radix: u32, min_width: usize) -> Result<(), FormatError> {
         // u128 division is a library call; almost every value fits a u64.
         match u64::try_from(v) {
-            Ok(small) => self.num64(small, u64::from(radix), min_width),
-            Err(_) => {
+            // constant divisors compile to multiplications
+            Ok(small) if radix == 10 => self.num64::<10>(small, min_width),
+            Ok(small) if radix == 16 => self.num64::<16>(small, min_width),
+            _ => {
                 let mut tmp = [b'0'; 40];
                 let mut i = tmp.len();
                 let mut v = v;
@@ -139,16 +141,16 @@ impl Out<'_> {
         }
     }
 
-    fn num64(&mut self, mut v: u64, radix: u64, min_width: usize) -> Result<(), FormatError> {
+    fn num64<const RADIX: u64>(&mut self, mut v: u64, min_width: usize) -> Result<(), FormatError> {
         let mut tmp = [b'0'; 24];
         let mut i = tmp.len();
         while (v > 0 || tmp.len() - i < min_width.max(1)) && i > 0 {
             i -= 1;
-            let d = (v % radix) as u8;
+            let d = (v % RADIX) as u8;
             if let Some(c) = tmp.get_mut(i) {
                 *c = if d < 10 { b'0' + d } else { b'a' + d - 10 };
             }
-            v /= radix;
+            v /= RADIX;
         }
         self.put(tmp.get(i..).unwrap_or_default())
     }
@@ -164,18 +166,16 @@ impl Out<'_> {
         if !(2000..=2099).contains(&c.year) {
             return Err(FormatError::BadDate);
         }
-        for v in [
-            c.year % 100,
-            u16::from(c.month),
-            u16::from(c.day),
-            u16::from(c.hour),
-            u16::from(c.minute),
-        ] {
-            self.num(u128::from(v), 10, 2)?;
+        let yy = (c.year % 100) as u8;
+        let mut d = [0u8; 12];
+        for (slot, v) in d
+            .chunks_exact_mut(2)
+            .zip([yy, c.month, c.day, c.hour, c.minute, c.second])
+        {
+            slot.copy_from_slice(&[b'0' + v / 10, b'0' + v % 10]);
         }
-        if opts.dates_with_seconds {
-            self.num(u128::from(c.second), 10, 2)?;
-        }
+        let n = if opts.dates_with_seconds { 12 } else { 10 };
+        self.put(d.get(..n).unwrap_or_default())?;
         Ok(())
     }
 }
