@@ -174,6 +174,11 @@ impl MessageState {
         Self::from_upper_stat(dst)
     }
 
+    /// [`MessageState::from_stat`] for a word without surrounding blanks (upper case tried first).
+    pub(crate) fn from_stat_word(w: &[u8]) -> Option<Self> {
+        Self::from_upper_stat(w).or_else(|| Self::from_stat(w))
+    }
+
     fn from_upper_stat(w: &[u8]) -> Option<Self> {
         Some(match w {
             b"DELIVRD" | b"DELIVERED" => Self::Delivered,

@@ -514,9 +514,10 @@ fn fast_value<'a>(s: &'a [u8], i: &mut usize) -> Option<&'a [u8]> {
 }
 
 #[inline]
-fn fast_lit(s: &[u8], i: &mut usize, lit: &[u8]) -> Option<()> {
-    if s.get(*i..)?.starts_with(lit) {
-        *i += lit.len();
+fn fast_lit<const N: usize>(s: &[u8], i: &mut usize, lit: &[u8; N]) -> Option<()> {
+    // A fixed-size comparison compiles to a few word compares (no memcmp call).
+    if s.get(*i..)?.first_chunk::<N>()? == lit {
+        *i += N;
         Some(())
     } else {
         None
@@ -541,7 +542,7 @@ fn parse_standard(s: &[u8]) -> Option<Receipt<'_>> {
     let dd = fast_value(s, &mut i)?;
     fast_lit(s, &mut i, b" stat:")?;
     let stat = fast_value(s, &mut i)?;
-    let state = Some(MessageState::from_stat(stat)?);
+    let state = Some(MessageState::from_stat_word(stat)?);
     fast_lit(s, &mut i, b" err:")?;
     let err = parse_err(fast_value(s, &mut i)?);
     let text = match s.get(i..)? {
