@@ -468,7 +468,12 @@ impl<H: Clone> Correlator<H> {
             .parts
             .get_mut(usize::from(part))
             .ok_or(CorrelateError::PartOutOfRange { part, parts })?;
-        slot.key = Some(key);
+        // A part re-registered under another id forgets the old one.
+        if let Some(old) = slot.key.replace(key) {
+            if old != key && self.by_key.get(&old) == Some(&(submit.0, part)) {
+                self.by_key.remove(&old);
+            }
+        }
         self.by_key.insert(key, (submit.0, part));
         if let Some(held) = self.held.remove(&key) {
             self.held_count -= held.len();
@@ -1008,5 +1013,27 @@ mod tests {
                 ("b", MessageState::Undeliverable)
             ]
         );
+    }
+
+    #[test]
+    fn re_registering_a_part_forgets_the_old_id() {
+        let t0 = Instant::now();
+        let mut c = Correlator::new(CorrelatorConfig {
+            hold_unknown: Duration::ZERO,
+            ..cfg()
+        });
+        let s = c.register_submit(t0, 1u8, 1).unwrap();
+        c.register_message_id(t0, s, 0, b"old").unwrap();
+        c.register_message_id(t0, s, 0, b"new").unwrap();
+        c.handle_receipt(t0, b"old", up(MessageState::Delivered));
+        assert!(matches!(
+            drain(&mut c).as_slice(),
+            [Event::Unmatched { .. }]
+        ));
+        c.handle_receipt(t0, b"new", up(MessageState::Delivered));
+        assert!(matches!(
+            drain(&mut c).as_slice(),
+            [Event::Receipt { .. }, Event::Completed { .. }]
+        ));
     }
 }
