@@ -127,3 +127,10 @@ proptest! {
         let _ = SmppTime::parse(&data);
     }
 }
+
+proptest! {
+    #[test]
+    fn fuzz_body_holds_on_random_input(data in proptest::collection::vec(any::<u8>(), 0..200)) {
+        smpp_proto::fuzzing::receipt::receipt(&data);
+    }
+}
