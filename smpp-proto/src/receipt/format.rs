@@ -87,7 +87,7 @@ pub struct ReceiptFields<'a> {
     pub text: &'a [u8],
 }
 
-/// Why [`format`] failed.
+/// Why [`format()`](fn@format) failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {
