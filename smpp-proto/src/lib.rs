@@ -57,8 +57,10 @@ pub mod segment;
 pub mod session;
 pub mod text;
 
+pub mod receipt;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod time;
 
 #[cfg(feature = "__fuzzing")]
 #[doc(hidden)]

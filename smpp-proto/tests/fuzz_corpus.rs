@@ -13,6 +13,7 @@ fn target(name: &str) -> Option<fn(&[u8])> {
         "gsm7" => fuzzing::text::gsm7,
         "udh" => fuzzing::text::udh,
         "reassembly" => fuzzing::text::reassembly,
+        "receipt" => fuzzing::receipt::receipt,
         "session_esme" => fuzzing::session::session_esme,
         "session_smsc" => fuzzing::session::session_smsc,
         "session_ops" => fuzzing::session::session_ops,

@@ -11,5 +11,6 @@
 )]
 
 pub mod codec;
+pub mod receipt;
 pub mod session;
 pub mod text;

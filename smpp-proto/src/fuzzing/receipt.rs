@@ -1,0 +1,87 @@
+//! Fuzz body for the receipt parser and formatter.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use crate::receipt::{
+    self, ErrValue, FormatOptions, MessageState, ParseOutcome, ReceiptFields, TextMode, format,
+    parse, parse_any,
+};
+
+/// Parses `data` as a receipt (single-byte and UTF-16 paths), then formats a receipt built from
+/// the bytes and checks that parsing the result gives the same fields back.
+pub fn receipt(data: &[u8]) {
+    let _ = parse(data);
+    let mut scratch = [0u8; 1024];
+    let _ = parse_any(data, &mut scratch);
+
+    // A structure derived from the bytes.
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let id: Vec<u8> = data
+        .iter()
+        .skip(16)
+        .take(24)
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    let id = if id.is_empty() { b"0".to_vec() } else { id };
+    let text: Vec<u8> = data
+        .iter()
+        .skip(40)
+        .copied()
+        .filter(|c| (0x20..0x7F).contains(c))
+        .take(30)
+        .collect();
+    let secs = 946_684_800
+        + u64::from(u32::from_le_bytes([byte(0), byte(1), byte(2), byte(3)])) % 3_155_000_000;
+    let t = UNIX_EPOCH + Duration::from_secs(secs);
+    let fields = ReceiptFields {
+        id: &id,
+        sub: u32::from(byte(4)),
+        dlvrd: u32::from(byte(5)),
+        submit_date: t,
+        done_date: t + Duration::from_secs(u64::from(byte(6)) * 60),
+        state: MessageState::from_u8(byte(7) % 10),
+        err: u32::from(u16::from_le_bytes([byte(8), byte(9)])),
+        text: &text,
+    };
+    let opts = FormatOptions {
+        dates_with_seconds: byte(10) & 1 == 1,
+        text: if byte(10) & 2 == 2 {
+            TextMode::First20
+        } else {
+            TextMode::Omit
+        },
+        ..FormatOptions::default()
+    };
+    let mut buf = [0u8; 256];
+    let Ok(n) = format(&fields, &opts, &mut buf) else {
+        return;
+    };
+    let out = buf.get(..n).unwrap_or_default();
+    let ParseOutcome::Receipt(r) = parse(out) else {
+        panic!("formatted receipt did not parse")
+    };
+    assert_eq!(r.id, Some(&id[..]));
+    assert_eq!(r.sub.and_then(|c| c.value), Some(fields.sub));
+    assert_eq!(r.dlvrd.and_then(|c| c.value), Some(fields.dlvrd));
+    assert_eq!(r.state(), Some(fields.state));
+    assert_eq!(r.err.map(|e| e.value), Some(ErrValue::Decimal(fields.err)));
+    let date = r
+        .submit_date
+        .and_then(|d| d.value)
+        .and_then(|d| d.to_system_time(0));
+    let expect = if opts.dates_with_seconds {
+        secs
+    } else {
+        secs - secs % 60
+    };
+    assert_eq!(date, Some(UNIX_EPOCH + Duration::from_secs(expect)));
+    if opts.text == TextMode::First20 {
+        let want = text.get(..text.len().min(20)).unwrap_or_default();
+        // trailing blanks before the end of input are kept verbatim
+        assert_eq!(r.text, Some(want));
+    } else {
+        assert_eq!(r.text, None);
+    }
+    assert!(!receipt::looks_like_utf16be_ascii(out));
+}
