@@ -52,6 +52,7 @@
 )]
 #![forbid(unsafe_code)]
 
+pub mod guide;
 pub mod pdu;
 pub mod segment;
 pub mod session;

@@ -178,7 +178,7 @@ pub(crate) const fn needed_kind(id: CommandId, by: Role) -> Option<BindKind> {
     }
 }
 
-/// Renders [`permitted`] as the markdown table shown in the crate docs (a test keeps the
+/// Renders the permission table as the markdown table shown in the crate docs (a test keeps the
 /// two identical).
 #[must_use]
 pub fn permission_table_markdown() -> String {

@@ -3,7 +3,7 @@
 //!
 //! The functions here work on *unpacked* septets (one per octet, SMPP's usual form for
 //! `data_coding` 0x00); [`encode_packed`] and [`decode_packed`] combine them with
-//! [`septets`](super::septets) packing.
+//! `septets` packing.
 //!
 //! ```
 //! use smpp_proto::text::{gsm7, Strictness};
