@@ -70,7 +70,13 @@ fn run_encode(n: usize, text: &str, out: &mut Vec<u8>, acc: &mut usize) {
 fn run_decode(n: usize, septets: &[u8], s: &mut String, acc: &mut usize) {
     for _ in 0..n {
         s.clear();
-        gsm7::decode(black_box(septets), &ShiftTables::NONE, Strictness::Strict, s).unwrap();
+        gsm7::decode(
+            black_box(septets),
+            &ShiftTables::NONE,
+            Strictness::Strict,
+            s,
+        )
+        .unwrap();
         *acc += s.len();
     }
 }
@@ -79,8 +85,14 @@ fn run_decode(n: usize, septets: &[u8], s: &mut String, acc: &mut usize) {
 fn run_encode_packed(n: usize, text: &str, out: &mut Vec<u8>, acc: &mut usize) {
     for _ in 0..n {
         out.clear();
-        gsm7::encode_packed(black_box(text), &ShiftTables::NONE, Strictness::Strict, 0, out)
-            .unwrap();
+        gsm7::encode_packed(
+            black_box(text),
+            &ShiftTables::NONE,
+            Strictness::Strict,
+            0,
+            out,
+        )
+        .unwrap();
         *acc += out.len();
     }
 }
@@ -89,8 +101,14 @@ fn run_encode_packed(n: usize, text: &str, out: &mut Vec<u8>, acc: &mut usize) {
 fn run_decode_packed(n: usize, packed: &[u8], s: &mut String, acc: &mut usize) {
     for _ in 0..n {
         s.clear();
-        gsm7::decode_packed(black_box(packed), 0, &ShiftTables::NONE, Strictness::Strict, s)
-            .unwrap();
+        gsm7::decode_packed(
+            black_box(packed),
+            0,
+            &ShiftTables::NONE,
+            Strictness::Strict,
+            s,
+        )
+        .unwrap();
         *acc += s.len();
     }
 }

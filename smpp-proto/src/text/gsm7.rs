@@ -82,9 +82,6 @@ const EXT: u8 = 0x80;
 /// ASCII byte -> septet (or `EXT | ext code`, or [`NONE`]) for the default tables.
 static ASCII_ENC: [u8; 128] = build_ascii_enc();
 
-/// ASCII bytes whose default-alphabet septet has the same value (so runs copy unchanged).
-static IDENT: [bool; 128] = build_ident();
-
 #[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 128
 const fn build_ascii_enc() -> [u8; 128] {
     let mut t = [NONE; 128];
@@ -107,17 +104,78 @@ const fn build_ascii_enc() -> [u8; 128] {
     t
 }
 
-#[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 128
-const fn build_ident() -> [bool; 128] {
-    let mut t = [false; 128];
+/// Byte -> septet for the default alphabet when the byte is an ASCII character with a
+/// single-septet code; every other byte (extension characters, unmapped ASCII, UTF-8 lead and
+/// continuation bytes) has the high bit set.
+static ENC_FAST: [u8; 256] = build_enc_fast();
+
+/// Septet -> ASCII byte when the default alphabet maps the septet to an ASCII character;
+/// every other value (ESC, non-ASCII characters, octets >= 0x80) has the high bit set.
+static DEC_FAST: [u8; 256] = build_dec_fast();
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 256
+const fn build_enc_fast() -> [u8; 256] {
+    let mut t = [NONE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let v = ASCII_ENC[b];
+        if v & EXT == 0 {
+            t[b] = v;
+        }
+        b += 1;
+    }
+    t
+}
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 256
+const fn build_dec_fast() -> [u8; 256] {
+    let mut t = [NONE; 256];
     let mut s = 0;
     while s < 128 {
-        if DEFAULT_CHARS[s] == s as u16 {
-            t[s] = true;
+        let c = DEFAULT_CHARS[s];
+        if c != 0 && c < 128 && s != 0x1B {
+            t[s] = c as u8;
         }
         s += 1;
     }
     t
+}
+
+/// Map a block of `N` bytes through `table` (one of [`ENC_FAST`] / [`DEC_FAST`]); returns the
+/// mapped bytes and how many leading ones mapped cleanly (high bit clear).
+#[inline(always)]
+fn map_block<const N: usize>(src: &[u8; N], table: &[u8; 256]) -> ([u8; N], usize) {
+    let mut out = [0u8; N];
+    let mut flags = 0u8;
+    for (o, &b) in out.iter_mut().zip(src.iter()) {
+        // `b` is a u8, so the index is always < 256: the check folds away.
+        *o = table.get(usize::from(b)).copied().unwrap_or(NONE);
+        flags |= *o;
+    }
+    if flags & 0x80 == 0 {
+        return (out, N);
+    }
+    let n = out.iter().position(|&v| v & 0x80 != 0).unwrap_or(N);
+    (out, n)
+}
+
+/// Bytes per fast encode block.
+pub(crate) const ENC_BLOCK: usize = 16;
+/// Septets per fast decode block.
+const DEC_BLOCK: usize = 32;
+
+/// Fast encode path (default main table): the septets of the leading run (at most
+/// [`ENC_BLOCK`]) of ASCII characters of `bytes` that have a single-septet code. The run is
+/// empty when `bytes` is shorter than a block or starts with another character.
+#[inline]
+pub(crate) fn encode_block(bytes: &[u8]) -> ([u8; ENC_BLOCK], usize) {
+    match bytes
+        .get(..ENC_BLOCK)
+        .and_then(|b| <&[u8; ENC_BLOCK]>::try_from(b).ok())
+    {
+        Some(block) => map_block(block, &ENC_FAST),
+        None => ([0; ENC_BLOCK], 0),
+    }
 }
 
 /// Default alphabet: the septet for a non-ASCII character.
@@ -269,22 +327,28 @@ impl ShiftTables {
 
 /// Resolved tables for one encode/decode call.
 #[derive(Clone, Copy)]
-struct Resolved {
+pub(crate) struct Resolved {
     locking: Option<&'static Table>,
     single: Option<&'static Table>,
 }
 
 impl Resolved {
-    fn new(t: &ShiftTables) -> Self {
+    pub(crate) fn new(t: &ShiftTables) -> Self {
         Self {
             locking: t.locking_table(),
             single: t.single_table(),
         }
     }
 
+    /// Whether the main table is the default alphabet (the fast ASCII paths apply).
+    #[inline]
+    pub(crate) fn default_main(&self) -> bool {
+        self.locking.is_none()
+    }
+
     /// Septets for `c`: `(first, Some(second))` for an escape pair.
     #[inline]
-    fn encode_char(&self, c: char) -> Option<(u8, Option<u8>)> {
+    pub(crate) fn encode_char(&self, c: char) -> Option<(u8, Option<u8>)> {
         let main = match self.locking {
             None => {
                 if c.is_ascii() {
@@ -361,10 +425,23 @@ pub fn char_cost(c: char, tables: &ShiftTables) -> Option<usize> {
 /// representable.
 pub fn septet_count(text: &str, tables: &ShiftTables) -> Option<usize> {
     let r = Resolved::new(tables);
+    let fast = r.default_main();
+    let bytes = text.as_bytes();
     let mut n = 0usize;
-    for c in text.chars() {
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        if fast {
+            let (_, run) = encode_block(bytes.get(pos..).unwrap_or_default());
+            if run > 0 {
+                n += run;
+                pos += run;
+                continue;
+            }
+        }
+        let c = text.get(pos..).and_then(|s| s.chars().next())?;
         let (_, e) = r.encode_char(c)?;
         n += 1 + usize::from(e.is_some());
+        pos += c.len_utf8();
     }
     Some(n)
 }
@@ -381,23 +458,20 @@ pub fn encode(
     out: &mut Vec<u8>,
 ) -> Result<EncodeReport, TextError> {
     let r = Resolved::new(tables);
+    let fast = r.default_main();
     let start = out.len();
     out.reserve(text.len());
     let mut replaced = 0usize;
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     while pos < bytes.len() {
-        if r.locking.is_none() {
-            // Fast path: copy a run of characters whose septet equals their ASCII byte.
-            let rest = bytes.get(pos..).unwrap_or_default();
-            let run = rest
-                .iter()
-                .position(|&b| !IDENT.get(usize::from(b)).copied().unwrap_or(false))
-                .unwrap_or(rest.len());
-            out.extend_from_slice(rest.get(..run).unwrap_or_default());
-            pos += run;
-            if pos >= bytes.len() {
-                break;
+        if fast {
+            // Fast path: a block of ASCII characters with single-septet codes.
+            let (block, run) = encode_block(bytes.get(pos..).unwrap_or_default());
+            if run > 0 {
+                out.extend_from_slice(block.get(..run).unwrap_or_default());
+                pos += run;
+                continue;
             }
         }
         let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) else {
@@ -481,22 +555,24 @@ impl Decoder {
     }
 
     fn feed(&mut self, septets: &[u8], out: &mut String) -> Result<(), TextError> {
-        let fast = self.r.locking.is_none();
+        let fast = self.r.default_main();
         let mut i = 0usize;
         while i < septets.len() {
             if fast && !self.pending_esc {
-                let rest = septets.get(i..).unwrap_or_default();
-                let run = rest
-                    .iter()
-                    .position(|&b| !IDENT.get(usize::from(b)).copied().unwrap_or(false))
-                    .unwrap_or(rest.len());
-                if run > 0 {
-                    // IDENT septets are ASCII, hence valid UTF-8.
-                    if let Ok(s) = std::str::from_utf8(rest.get(..run).unwrap_or_default()) {
-                        out.push_str(s);
+                // Fast path: a block of septets that decode to ASCII characters.
+                if let Some(block) = septets
+                    .get(i..i + DEC_BLOCK)
+                    .and_then(|b| <&[u8; DEC_BLOCK]>::try_from(b).ok())
+                {
+                    let (ascii, run) = map_block(block, &DEC_FAST);
+                    if run > 0 {
+                        // DEC_FAST only yields ASCII bytes, hence valid UTF-8.
+                        if let Ok(s) = std::str::from_utf8(ascii.get(..run).unwrap_or_default()) {
+                            out.push_str(s);
+                        }
+                        i += run;
+                        continue;
                     }
-                    i += run;
-                    continue;
                 }
             }
             let Some(&s) = septets.get(i) else { break };
