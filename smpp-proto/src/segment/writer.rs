@@ -321,11 +321,18 @@ fn write_gsm7(text: &str, tables: &ShiftTables, w: &mut PartWriter) -> Result<()
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     while pos < bytes.len() {
-        if fast && w.room() >= gsm7::ENC_BLOCK {
-            let (block, run) = gsm7::encode_block(bytes.get(pos..).unwrap_or_default());
+        if fast {
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let room = rest.get(..w.room()).unwrap_or(rest);
+            let run = gsm7::identity_run(room);
             if run > 0 {
-                w.put(block.get(..run).unwrap_or_default(), run);
+                w.put(room.get(..run).unwrap_or_default(), run);
                 pos += run;
+                continue;
+            }
+            if let Some(s) = bytes.get(pos).and_then(|&b| gsm7::ascii_septet(b)) {
+                w.put_char(&[s], 1);
+                pos += 1;
                 continue;
             }
         }
@@ -343,22 +350,20 @@ fn write_gsm7(text: &str, tables: &ShiftTables, w: &mut PartWriter) -> Result<()
 }
 
 fn write_ucs2(text: &str, w: &mut PartWriter) {
-    let bytes = text.as_bytes();
-    let mut pos = 0usize;
-    while pos < bytes.len() {
+    let mut rest = text;
+    loop {
         if w.room() >= ucs2::ASCII_BLOCK {
-            if let Some(block) = ucs2::ascii_block(bytes.get(pos..).unwrap_or_default()) {
+            if let Some(block) = ucs2::ascii_block(rest.as_bytes()) {
                 w.put(&ucs2::widen(block), ucs2::ASCII_BLOCK);
-                pos += ucs2::ASCII_BLOCK;
+                rest = rest.get(ucs2::ASCII_BLOCK..).unwrap_or_default();
                 continue;
             }
         }
-        let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) else {
-            break;
-        };
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
         let (b, n) = ucs2::char_bytes(c);
         w.put_char(b.get(..n).unwrap_or_default(), n / 2);
-        pos += c.len_utf8();
+        rest = chars.as_str();
     }
 }
 

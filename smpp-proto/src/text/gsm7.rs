@@ -141,41 +141,63 @@ const fn build_dec_fast() -> [u8; 256] {
     t
 }
 
-/// Map a block of `N` bytes through `table` (one of [`ENC_FAST`] / [`DEC_FAST`]); returns the
-/// mapped bytes and how many leading ones mapped cleanly (high bit clear).
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = LO * 0x80;
+
+/// SWAR: the high bit of each byte of `x` is set when that byte is *not* an "identity" byte
+/// (an ASCII character whose default-alphabet septet has the same value; equivalently a
+/// septet that decodes to the ASCII character of the same value). The non-identity bytes
+/// are: >= 0x80, controls (< 0x20, including LF and CR, which take the slow path), '$', '@',
+/// 0x5B..=0x60 and 0x7B..=0x7F.
 #[inline(always)]
-fn map_block<const N: usize>(src: &[u8; N], table: &[u8; 256]) -> ([u8; N], usize) {
-    let mut out = [0u8; N];
-    let mut flags = 0u8;
-    for (o, &b) in out.iter_mut().zip(src.iter()) {
-        // `b` is a u8, so the index is always < 256: the check folds away.
-        *o = table.get(usize::from(b)).copied().unwrap_or(NONE);
-        flags |= *o;
-    }
-    if flags & 0x80 == 0 {
-        return (out, N);
-    }
-    let n = out.iter().position(|&v| v & 0x80 != 0).unwrap_or(N);
-    (out, n)
+fn non_identity(x: u64) -> u64 {
+    let y = x & !HI;
+    // Byte-wise y >= n (n <= 0x80): no carry crosses a byte since y <= 0x7F.
+    let ge = |n: u64| (y + (0x80 - n) * LO) & HI;
+    // Byte-wise y == v.
+    let eq = |v: u64| {
+        let z = y ^ (v * LO);
+        !((z + 0x7F * LO) | z) & HI
+    };
+    (x & HI) | (!ge(0x20) & HI) | eq(0x24) | eq(0x40) | (ge(0x5B) & !ge(0x61)) | ge(0x7B)
 }
 
-/// Bytes per fast encode block.
-pub(crate) const ENC_BLOCK: usize = 16;
-/// Septets per fast decode block.
-const DEC_BLOCK: usize = 32;
-
-/// Fast encode path (default main table): the septets of the leading run (at most
-/// [`ENC_BLOCK`]) of ASCII characters of `bytes` that have a single-septet code. The run is
-/// empty when `bytes` is shorter than a block or starts with another character.
+/// Length of the leading run of identity bytes of `bytes` (see [`non_identity`]): they are
+/// copied unchanged when encoding to, or decoding from, the default alphabet.
 #[inline]
-pub(crate) fn encode_block(bytes: &[u8]) -> ([u8; ENC_BLOCK], usize) {
-    match bytes
-        .get(..ENC_BLOCK)
-        .and_then(|b| <&[u8; ENC_BLOCK]>::try_from(b).ok())
-    {
-        Some(block) => map_block(block, &ENC_FAST),
-        None => ([0; ENC_BLOCK], 0),
+pub(crate) fn identity_run(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0usize;
+    for c in chunks.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let m = non_identity(u64::from_le_bytes(w));
+        if m != 0 {
+            return n + (m.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
     }
+    let rest = chunks.remainder();
+    let mut w = [b'a'; 8];
+    if let Some(dst) = w.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    let m = non_identity(u64::from_le_bytes(w));
+    n + ((m.trailing_zeros() / 8) as usize).min(rest.len())
+}
+
+/// Default main table: the single septet of an ASCII byte, if it has one.
+#[inline]
+pub(crate) fn ascii_septet(b: u8) -> Option<u8> {
+    let v = ENC_FAST.get(usize::from(b)).copied().unwrap_or(NONE);
+    (v & 0x80 == 0).then_some(v)
+}
+
+/// Default main table: the ASCII character of a septet, if it is one.
+#[inline]
+fn septet_ascii(s: u8) -> Option<u8> {
+    let v = DEC_FAST.get(usize::from(s)).copied().unwrap_or(NONE);
+    (v & 0x80 == 0).then_some(v)
 }
 
 /// Default alphabet: the septet for a non-ASCII character.
@@ -431,11 +453,17 @@ pub fn septet_count(text: &str, tables: &ShiftTables) -> Option<usize> {
     let mut pos = 0usize;
     while pos < bytes.len() {
         if fast {
-            let (_, run) = encode_block(bytes.get(pos..).unwrap_or_default());
-            if run > 0 {
-                n += run;
-                pos += run;
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let run = identity_run(rest);
+            n += run;
+            pos += run;
+            if bytes.get(pos).and_then(|&b| ascii_septet(b)).is_some() {
+                n += 1;
+                pos += 1;
                 continue;
+            }
+            if pos >= bytes.len() {
+                break;
             }
         }
         let c = text.get(pos..).and_then(|s| s.chars().next())?;
@@ -466,12 +494,19 @@ pub fn encode(
     let mut pos = 0usize;
     while pos < bytes.len() {
         if fast {
-            // Fast path: a block of ASCII characters with single-septet codes.
-            let (block, run) = encode_block(bytes.get(pos..).unwrap_or_default());
-            if run > 0 {
-                out.extend_from_slice(block.get(..run).unwrap_or_default());
-                pos += run;
+            // Fast path: a run of characters whose septet equals their ASCII byte, then one
+            // ASCII character with another single-septet code.
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let run = identity_run(rest);
+            out.extend_from_slice(rest.get(..run).unwrap_or_default());
+            pos += run;
+            if let Some(s) = bytes.get(pos).and_then(|&b| ascii_septet(b)) {
+                out.push(s);
+                pos += 1;
                 continue;
+            }
+            if pos >= bytes.len() {
+                break;
             }
         }
         let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) else {
@@ -559,20 +594,22 @@ impl Decoder {
         let mut i = 0usize;
         while i < septets.len() {
             if fast && !self.pending_esc {
-                // Fast path: a block of septets that decode to ASCII characters.
-                if let Some(block) = septets
-                    .get(i..i + DEC_BLOCK)
-                    .and_then(|b| <&[u8; DEC_BLOCK]>::try_from(b).ok())
-                {
-                    let (ascii, run) = map_block(block, &DEC_FAST);
-                    if run > 0 {
-                        // DEC_FAST only yields ASCII bytes, hence valid UTF-8.
-                        if let Ok(s) = std::str::from_utf8(ascii.get(..run).unwrap_or_default()) {
-                            out.push_str(s);
-                        }
-                        i += run;
-                        continue;
-                    }
+                // Fast path: a run of septets that decode to the ASCII byte of the same value,
+                // then one septet that decodes to another ASCII character.
+                let rest = septets.get(i..).unwrap_or_default();
+                let run = identity_run(rest);
+                // Identity septets are ASCII, hence valid UTF-8.
+                if let Ok(s) = std::str::from_utf8(rest.get(..run).unwrap_or_default()) {
+                    out.push_str(s);
+                }
+                i += run;
+                if let Some(c) = septets.get(i).and_then(|&s| septet_ascii(s)) {
+                    out.push(char::from(c));
+                    i += 1;
+                    continue;
+                }
+                if i >= septets.len() {
+                    break;
                 }
             }
             let Some(&s) = septets.get(i) else { break };

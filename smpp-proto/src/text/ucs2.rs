@@ -14,19 +14,17 @@ use super::{DecodeReport, EncodeReport, Strictness, TextError};
 pub fn encode(text: &str, out: &mut Vec<u8>) -> EncodeReport {
     let start = out.len();
     out.reserve(text.len() * 2);
-    let bytes = text.as_bytes();
-    let mut pos = 0usize;
-    while pos < bytes.len() {
-        if let Some(block) = ascii_block(bytes.get(pos..).unwrap_or_default()) {
+    let mut rest = text;
+    loop {
+        if let Some(block) = ascii_block(rest.as_bytes()) {
             out.extend_from_slice(&widen(block));
-            pos += ASCII_BLOCK;
+            rest = rest.get(ASCII_BLOCK..).unwrap_or_default();
             continue;
         }
-        let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) else {
-            break;
-        };
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
         put_char(c, out);
-        pos += c.len_utf8();
+        rest = chars.as_str();
     }
     EncodeReport {
         units: (out.len() - start) / 2,
@@ -40,6 +38,9 @@ pub(crate) const ASCII_BLOCK: usize = 8;
 /// The next [`ASCII_BLOCK`] bytes when they are all ASCII.
 #[inline]
 pub(crate) fn ascii_block(bytes: &[u8]) -> Option<[u8; ASCII_BLOCK]> {
+    if !bytes.first()?.is_ascii() {
+        return None;
+    }
     let block: [u8; ASCII_BLOCK] = bytes.get(..ASCII_BLOCK)?.try_into().ok()?;
     (u64::from_le_bytes(block) & 0x8080_8080_8080_8080 == 0).then_some(block)
 }
