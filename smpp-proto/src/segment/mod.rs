@@ -21,7 +21,7 @@ pub mod sar;
 pub mod udh;
 mod writer;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 pub use reassembler::{
     CompleteMessage, IncomingPart, PartialMessage, PartialReason, ReassembledText, Reassembler,
@@ -157,10 +157,19 @@ pub fn split_text(
     } else {
         std::borrow::Cow::Borrowed(text)
     };
-    match split_encoded(&text, TextEncoding::Gsm7(ShiftTables::NONE), opts) {
-        Err(SplitError::Text(_)) => {}
-        done => return done,
+    if opts.method == Concat::Udh8 && opts.reference > 0xFF {
+        return Err(SplitError::ReferenceTooLarge(opts.reference));
     }
+    // Room for GSM 7-bit and, should that fail, UCS-2 (at most 2 octets per UTF-8 octet),
+    // so the fallback reuses the buffer.
+    let unit_bytes = if text.is_ascii() { 1 } else { 2 };
+    let gsm = TextEncoding::Gsm7(ShiftTables::NONE);
+    let mut w = writer::PartWriter::new(gsm, opts, unit_bytes, text.len(), BytesMut::new());
+    if writer::write_text(&text, gsm, &mut w).is_ok() {
+        let data_coding = gsm.data_coding(opts.class);
+        return w.finish(gsm, data_coding, opts.packed, opts);
+    }
+    let buf = w.into_buffer();
     let policy_for_method;
     let policy =
         if matches!(opts.method, Concat::Sar | Concat::Payload) && !policy.national.is_empty() {
@@ -173,7 +182,7 @@ pub fn split_text(
             policy
         };
     let encoding = text::choose::choose_not_default(&text, policy);
-    split_encoded(&text, encoding, opts)
+    split_encoded_into(&text, encoding, opts, buf)
 }
 
 /// Split `text` in a given encoding (strict: an unrepresentable character is an error).
@@ -185,6 +194,15 @@ pub fn split_encoded(
     encoding: TextEncoding,
     opts: &SplitOptions,
 ) -> Result<Split, SplitError> {
+    split_encoded_into(text, encoding, opts, BytesMut::new())
+}
+
+fn split_encoded_into(
+    text: &str,
+    encoding: TextEncoding,
+    opts: &SplitOptions,
+    buf: BytesMut,
+) -> Result<Split, SplitError> {
     let tables = encoding.tables();
     if !tables.is_default() && matches!(opts.method, Concat::Sar | Concat::Payload) {
         return Err(SplitError::ShiftNeedsUdh);
@@ -194,7 +212,7 @@ pub fn split_encoded(
     }
     let data_coding = encoding.data_coding(opts.class);
     let unit_bytes = if encoding == TextEncoding::Ucs2 { 2 } else { 1 };
-    let mut w = writer::PartWriter::new(encoding, opts, unit_bytes, text.len());
+    let mut w = writer::PartWriter::new(encoding, opts, unit_bytes, text.len(), buf);
     writer::write_text(text, encoding, &mut w)?;
     let packed = opts.packed && matches!(encoding, TextEncoding::Gsm7(_));
     w.finish(encoding, data_coding, packed, opts)
@@ -209,7 +227,7 @@ pub fn split_binary(
     if opts.method == Concat::Udh8 && opts.reference > 0xFF {
         return Err(SplitError::ReferenceTooLarge(opts.reference));
     }
-    let mut w = writer::PartWriter::new(TextEncoding::Latin1, opts, 1, data.len());
+    let mut w = writer::PartWriter::new(TextEncoding::Latin1, opts, 1, data.len(), BytesMut::new());
     w.put_octets(data);
     w.finish(TextEncoding::Latin1, data_coding, false, opts)
 }

@@ -32,13 +32,14 @@ pub(super) struct PartWriter {
 }
 
 impl PartWriter {
-    /// A writer for `encoding` split with `opts`, sized for about `units_hint` units of
-    /// `unit_bytes` octets.
+    /// A writer for `encoding` split with `opts`, writing into `buf` (cleared), reserved for
+    /// about `units_hint` units of `unit_bytes` octets.
     pub(super) fn new(
         encoding: TextEncoding,
         opts: &SplitOptions,
         unit_bytes: usize,
         units_hint: usize,
+        mut buf: BytesMut,
     ) -> Self {
         let tables = encoding.tables();
         let (hdr, cap) = match opts.method {
@@ -53,8 +54,11 @@ impl PartWriter {
             Concat::Payload => (0, usize::MAX),
         };
         let cap = cap.max(2);
-        let parts_hint = units_hint / cap + 1;
-        let mut buf = BytesMut::with_capacity(units_hint * unit_bytes + parts_hint * hdr);
+        // Parts of at least 127 octets (140 minus the longest UDH): the same reservation for
+        // a GSM attempt and its UCS-2 fallback, so the fallback reuses the buffer as is.
+        let parts_hint = units_hint * unit_bytes / (text::SMS_OCTETS - MAX_UDH) + 1;
+        buf.clear();
+        buf.reserve(units_hint * unit_bytes + parts_hint * hdr);
         buf.put_bytes(0, hdr);
         Self {
             buf,
@@ -65,6 +69,11 @@ impl PartWriter {
             parts: 1,
             starts: [0; MAX_PARTS],
         }
+    }
+
+    /// The buffer, for another attempt.
+    pub(super) fn into_buffer(self) -> BytesMut {
+        self.buf
     }
 
     /// Units that still fit in the current part.
