@@ -19,8 +19,9 @@ pub mod payload;
 pub mod reassembler;
 pub mod sar;
 pub mod udh;
+mod writer;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 pub use reassembler::{
     CompleteMessage, IncomingPart, PartialMessage, PartialReason, ReassembledText, Reassembler,
@@ -29,10 +30,7 @@ pub use reassembler::{
 pub use sar::SarInfo;
 pub use udh::{InformationElement, Udh, UdhError};
 
-use crate::text::{
-    self, CodecOptions, EncodingPolicy, MessageClass, ShiftTables, Strictness, TextEncoding,
-    TextError, septets,
-};
+use crate::text::{self, EncodingPolicy, MessageClass, ShiftTables, TextEncoding, TextError};
 
 /// How a long message is split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,6 +143,10 @@ pub enum SplitError {
 }
 
 /// Choose the encoding with `policy` (see [`text::choose`]) and split `text`.
+///
+/// Single pass for the common case: the text is encoded in the GSM 7-bit default alphabet
+/// straight into the parts (the encoding [`text::choose`] always prefers); only when a
+/// character is not representable there are the other encodings costed.
 pub fn split_text(
     text: &str,
     policy: &EncodingPolicy,
@@ -155,6 +157,19 @@ pub fn split_text(
     } else {
         std::borrow::Cow::Borrowed(text)
     };
+    if opts.method == Concat::Udh8 && opts.reference > 0xFF {
+        return Err(SplitError::ReferenceTooLarge(opts.reference));
+    }
+    // Room for GSM 7-bit and, should that fail, UCS-2 (at most 2 octets per UTF-8 octet),
+    // so the fallback reuses the buffer.
+    let unit_bytes = if text.is_ascii() { 1 } else { 2 };
+    let gsm = TextEncoding::Gsm7(ShiftTables::NONE);
+    let mut w = writer::PartWriter::new(gsm, opts, unit_bytes, text.len(), BytesMut::new());
+    if writer::write_text(&text, gsm, &mut w).is_ok() {
+        let data_coding = gsm.data_coding(opts.class);
+        return w.finish(gsm, data_coding, opts.packed, opts);
+    }
+    let buf = w.into_buffer();
     let policy_for_method;
     let policy =
         if matches!(opts.method, Concat::Sar | Concat::Payload) && !policy.national.is_empty() {
@@ -166,17 +181,27 @@ pub fn split_text(
         } else {
             policy
         };
-    let choice = text::choose(&text, policy);
-    split_encoded(&text, choice.encoding, opts)
+    let encoding = text::choose::choose_not_default(&text, policy);
+    split_encoded_into(&text, encoding, opts, buf)
 }
 
 /// Split `text` in a given encoding (strict: an unrepresentable character is an error).
 ///
 /// Sizes follow smpp-reference §10.5; an escape pair or a surrogate pair is never split.
+/// One pass over the text: it is encoded straight into the parts' buffer.
 pub fn split_encoded(
     text: &str,
     encoding: TextEncoding,
     opts: &SplitOptions,
+) -> Result<Split, SplitError> {
+    split_encoded_into(text, encoding, opts, BytesMut::new())
+}
+
+fn split_encoded_into(
+    text: &str,
+    encoding: TextEncoding,
+    opts: &SplitOptions,
+    buf: BytesMut,
 ) -> Result<Split, SplitError> {
     let tables = encoding.tables();
     if !tables.is_default() && matches!(opts.method, Concat::Sar | Concat::Payload) {
@@ -186,15 +211,11 @@ pub fn split_encoded(
         return Err(SplitError::ReferenceTooLarge(opts.reference));
     }
     let data_coding = encoding.data_coding(opts.class);
-    let codec = CodecOptions {
-        strictness: Strictness::Strict,
-        tables,
-        packed: None,
-    };
-    let mut encoded = Vec::with_capacity(text.len() * 2);
-    text::encode(text, encoding.alphabet(), &codec, &mut encoded)?;
+    let unit_bytes = if encoding == TextEncoding::Ucs2 { 2 } else { 1 };
+    let mut w = writer::PartWriter::new(encoding, opts, unit_bytes, text.len(), buf);
+    writer::write_text(text, encoding, &mut w)?;
     let packed = opts.packed && matches!(encoding, TextEncoding::Gsm7(_));
-    split_units(&encoded, encoding, packed, data_coding, opts)
+    w.finish(encoding, data_coding, packed, opts)
 }
 
 /// Split binary data (8-bit, `data_coding` given by the caller, e.g. 0x04 or 0xF5).
@@ -206,173 +227,7 @@ pub fn split_binary(
     if opts.method == Concat::Udh8 && opts.reference > 0xFF {
         return Err(SplitError::ReferenceTooLarge(opts.reference));
     }
-    split_units(data, TextEncoding::Latin1, false, data_coding, opts)
-}
-
-/// Bytes per unit and the boundary rule of an encoding.
-fn unit_bytes(encoding: TextEncoding) -> usize {
-    if encoding == TextEncoding::Ucs2 { 2 } else { 1 }
-}
-
-/// End (exclusive, in bytes) of the part starting at `start` with room for `cap` units.
-fn part_end(encoded: &[u8], start: usize, cap: usize, encoding: TextEncoding) -> usize {
-    let ub = unit_bytes(encoding);
-    let end = start + cap * ub;
-    if end >= encoded.len() {
-        return encoded.len();
-    }
-    match encoding {
-        // 0x1B only ever starts an escape pair in encoder output: never end a part on one.
-        TextEncoding::Gsm7(_) if end > start + 1 && encoded.get(end - 1) == Some(&gsm7_esc()) => {
-            end - 1
-        }
-        TextEncoding::Ucs2 if end >= start + 4 => {
-            let hi = encoded.get(end - 2).copied().unwrap_or(0);
-            if (0xD8..=0xDB).contains(&hi) {
-                end - 2
-            } else {
-                end
-            }
-        }
-        _ => end,
-    }
-}
-
-const fn gsm7_esc() -> u8 {
-    text::gsm7::ESC
-}
-
-fn split_units(
-    encoded: &[u8],
-    encoding: TextEncoding,
-    packed: bool,
-    data_coding: u8,
-    opts: &SplitOptions,
-) -> Result<Split, SplitError> {
-    let tables = encoding.tables();
-    let mut parts = Vec::new();
-    if opts.method == Concat::Payload {
-        let mut buf = Vec::new();
-        let data = if packed {
-            septets::pack(encoded, 0, &mut buf);
-            buf.as_slice()
-        } else {
-            encoded
-        };
-        if data.len() > payload::MAX_PAYLOAD {
-            return Err(SplitError::PayloadTooLarge(data.len()));
-        }
-        parts.push(Part {
-            short_message: Bytes::new(),
-            message_payload: Some(Bytes::copy_from_slice(data)),
-            udhi: false,
-            data_coding,
-            sar: None,
-        });
-        return Ok(Split {
-            encoding,
-            data_coding,
-            parts,
-        });
-    }
-    let ub = unit_bytes(encoding);
-    let units = encoded.len() / ub;
-    let single_udh = text::udh_len_for(0, &tables);
-    let single = units <= text::capacity(encoding, single_udh);
-    let concat_ie = if single {
-        0
-    } else {
-        match opts.method {
-            Concat::Udh8 => 5,
-            Concat::Udh16 => 6,
-            Concat::Sar | Concat::Payload => 0,
-        }
-    };
-    let udh_len = text::udh_len_for(concat_ie, &tables);
-    let cap = if single {
-        units
-    } else {
-        let sizing = if opts.method == Concat::Sar {
-            text::udh_len_for(5, &ShiftTables::NONE)
-        } else {
-            udh_len
-        };
-        text::capacity(encoding, sizing)
-    };
-    // Pass 1: count parts.
-    let mut total = 0usize;
-    let mut start = 0usize;
-    loop {
-        let end = part_end(encoded, start, cap.max(1), encoding);
-        total += 1;
-        if end >= encoded.len() {
-            break;
-        }
-        start = end;
-    }
-    if total > 255 {
-        return Err(SplitError::TooManyParts(total));
-    }
-    let total_u8 = u8::try_from(total).unwrap_or(u8::MAX);
-    let fill = septets::fill_bits(udh_len);
-    let mut out = BytesMut::with_capacity(encoded.len() + total * (udh_len + 1));
-    let mut scratch = Vec::new();
-    let mut header = Vec::with_capacity(udh_len);
-    let mut start = 0usize;
-    for seq in 1..=total_u8 {
-        let end = part_end(encoded, start, cap.max(1), encoding);
-        let data = encoded.get(start..end).unwrap_or_default();
-        start = end;
-        header.clear();
-        if udh_len > 0 {
-            header.push(u8::try_from(udh_len - 1).unwrap_or(0));
-            match (single, opts.method) {
-                (false, Concat::Udh8) => {
-                    header.extend_from_slice(&[
-                        udh::IEI_CONCAT_8,
-                        3,
-                        opts.reference as u8,
-                        total_u8,
-                        seq,
-                    ]);
-                }
-                (false, Concat::Udh16) => {
-                    let [r0, r1] = opts.reference.to_be_bytes();
-                    header.extend_from_slice(&[udh::IEI_CONCAT_16, 4, r0, r1, total_u8, seq]);
-                }
-                _ => {}
-            }
-            if let Some(l) = tables.locking {
-                header.extend_from_slice(&[udh::IEI_LOCKING_SHIFT, 1, l.id()]);
-            }
-            if let Some(s) = tables.single {
-                header.extend_from_slice(&[udh::IEI_SINGLE_SHIFT, 1, s.id()]);
-            }
-        }
-        out.put_slice(&header);
-        if packed {
-            scratch.clear();
-            septets::pack(data, fill, &mut scratch);
-            out.put_slice(&scratch);
-        } else {
-            out.put_slice(data);
-        }
-        let sar = (!single && opts.method == Concat::Sar).then_some(SarInfo {
-            reference: opts.reference,
-            total: total_u8,
-            seq,
-        });
-        parts.push(Part {
-            short_message: out.split().freeze(),
-            message_payload: None,
-            udhi: udh_len > 0,
-            data_coding,
-            sar,
-        });
-    }
-    Ok(Split {
-        encoding,
-        data_coding,
-        parts,
-    })
+    let mut w = writer::PartWriter::new(TextEncoding::Latin1, opts, 1, data.len(), BytesMut::new());
+    w.put_octets(data);
+    w.finish(TextEncoding::Latin1, data_coding, false, opts)
 }

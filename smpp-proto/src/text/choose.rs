@@ -198,8 +198,10 @@ fn cost(text: &str, encoding: TextEncoding) -> Option<Choice> {
                     });
                 }
             }
+            let r = gsm7::Resolved::new(&t);
             for ch in text.chars() {
-                feed(gsm7::char_cost(ch, &t)?, &mut g);
+                let (_, e) = r.encode_char(ch)?;
+                feed(1 + usize::from(e.is_some()), &mut g);
             }
         }
         TextEncoding::Latin1 => {
@@ -250,6 +252,23 @@ fn cost(text: &str, encoding: TextEncoding) -> Option<Choice> {
 /// assert_eq!(c.segments(Concat::Udh8).segments, 2); // 80 units: 67 + 13, no pair split
 /// ```
 pub fn choose(text: &str, policy: &EncodingPolicy) -> Choice {
+    if let Some(c) = cost(text, TextEncoding::Gsm7(ShiftTables::NONE)) {
+        return c;
+    }
+    choose_among_others(text, policy)
+}
+
+/// [`choose`] for a text known not to fit the GSM 7-bit default alphabet: the encoding only.
+pub(crate) fn choose_not_default(text: &str, policy: &EncodingPolicy) -> TextEncoding {
+    if policy.national.is_empty() && !policy.latin1 {
+        // UCS-2 is the only candidate left.
+        return TextEncoding::Ucs2;
+    }
+    choose_among_others(text, policy).encoding
+}
+
+/// The cheapest of the national tables, Latin-1 and UCS-2 that `policy` allows.
+fn choose_among_others(text: &str, policy: &EncodingPolicy) -> Choice {
     let key = |c: &Choice, pref: usize| {
         (
             c.segments(Concat::Udh8).segments,
@@ -257,9 +276,6 @@ pub fn choose(text: &str, policy: &EncodingPolicy) -> Choice {
             usize::MAX - c.segments(Concat::Udh8).remaining,
         )
     };
-    if let Some(c) = cost(text, TextEncoding::Gsm7(ShiftTables::NONE)) {
-        return c;
-    }
     let mut best: Option<(Choice, (usize, usize, usize))> = None;
     let mut consider = |c: Choice, pref: usize| {
         let k = key(&c, pref);

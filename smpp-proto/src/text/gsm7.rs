@@ -82,9 +82,6 @@ const EXT: u8 = 0x80;
 /// ASCII byte -> septet (or `EXT | ext code`, or [`NONE`]) for the default tables.
 static ASCII_ENC: [u8; 128] = build_ascii_enc();
 
-/// ASCII bytes whose default-alphabet septet has the same value (so runs copy unchanged).
-static IDENT: [bool; 128] = build_ident();
-
 #[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 128
 const fn build_ascii_enc() -> [u8; 128] {
     let mut t = [NONE; 128];
@@ -107,17 +104,100 @@ const fn build_ascii_enc() -> [u8; 128] {
     t
 }
 
-#[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 128
-const fn build_ident() -> [bool; 128] {
-    let mut t = [false; 128];
+/// Byte -> septet for the default alphabet when the byte is an ASCII character with a
+/// single-septet code; every other byte (extension characters, unmapped ASCII, UTF-8 lead and
+/// continuation bytes) has the high bit set.
+static ENC_FAST: [u8; 256] = build_enc_fast();
+
+/// Septet -> ASCII byte when the default alphabet maps the septet to an ASCII character;
+/// every other value (ESC, non-ASCII characters, octets >= 0x80) has the high bit set.
+static DEC_FAST: [u8; 256] = build_dec_fast();
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 256
+const fn build_enc_fast() -> [u8; 256] {
+    let mut t = [NONE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let v = ASCII_ENC[b];
+        if v & EXT == 0 {
+            t[b] = v;
+        }
+        b += 1;
+    }
+    t
+}
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time; indices are < 256
+const fn build_dec_fast() -> [u8; 256] {
+    let mut t = [NONE; 256];
     let mut s = 0;
     while s < 128 {
-        if DEFAULT_CHARS[s] == s as u16 {
-            t[s] = true;
+        let c = DEFAULT_CHARS[s];
+        if c != 0 && c < 128 && s != 0x1B {
+            t[s] = c as u8;
         }
         s += 1;
     }
     t
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = LO * 0x80;
+
+/// SWAR: the high bit of each byte of `x` is set when that byte is *not* an "identity" byte
+/// (an ASCII character whose default-alphabet septet has the same value; equivalently a
+/// septet that decodes to the ASCII character of the same value). The non-identity bytes
+/// are: >= 0x80, controls (< 0x20, including LF and CR, which take the slow path), '$', '@',
+/// 0x5B..=0x60 and 0x7B..=0x7F.
+#[inline(always)]
+fn non_identity(x: u64) -> u64 {
+    let y = x & !HI;
+    // Byte-wise y >= n (n <= 0x80): no carry crosses a byte since y <= 0x7F.
+    let ge = |n: u64| (y + (0x80 - n) * LO) & HI;
+    // Byte-wise y == v.
+    let eq = |v: u64| {
+        let z = y ^ (v * LO);
+        !((z + 0x7F * LO) | z) & HI
+    };
+    (x & HI) | (!ge(0x20) & HI) | eq(0x24) | eq(0x40) | (ge(0x5B) & !ge(0x61)) | ge(0x7B)
+}
+
+/// Length of the leading run of identity bytes of `bytes` (see [`non_identity`]): they are
+/// copied unchanged when encoding to, or decoding from, the default alphabet.
+#[inline]
+pub(crate) fn identity_run(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0usize;
+    for c in chunks.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let m = non_identity(u64::from_le_bytes(w));
+        if m != 0 {
+            return n + (m.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    let rest = chunks.remainder();
+    let mut w = [b'a'; 8];
+    if let Some(dst) = w.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    let m = non_identity(u64::from_le_bytes(w));
+    n + ((m.trailing_zeros() / 8) as usize).min(rest.len())
+}
+
+/// Default main table: the single septet of an ASCII byte, if it has one.
+#[inline]
+pub(crate) fn ascii_septet(b: u8) -> Option<u8> {
+    let v = ENC_FAST.get(usize::from(b)).copied().unwrap_or(NONE);
+    (v & 0x80 == 0).then_some(v)
+}
+
+/// Default main table: the ASCII character of a septet, if it is one.
+#[inline]
+fn septet_ascii(s: u8) -> Option<u8> {
+    let v = DEC_FAST.get(usize::from(s)).copied().unwrap_or(NONE);
+    (v & 0x80 == 0).then_some(v)
 }
 
 /// Default alphabet: the septet for a non-ASCII character.
@@ -269,22 +349,28 @@ impl ShiftTables {
 
 /// Resolved tables for one encode/decode call.
 #[derive(Clone, Copy)]
-struct Resolved {
+pub(crate) struct Resolved {
     locking: Option<&'static Table>,
     single: Option<&'static Table>,
 }
 
 impl Resolved {
-    fn new(t: &ShiftTables) -> Self {
+    pub(crate) fn new(t: &ShiftTables) -> Self {
         Self {
             locking: t.locking_table(),
             single: t.single_table(),
         }
     }
 
+    /// Whether the main table is the default alphabet (the fast ASCII paths apply).
+    #[inline]
+    pub(crate) fn default_main(&self) -> bool {
+        self.locking.is_none()
+    }
+
     /// Septets for `c`: `(first, Some(second))` for an escape pair.
     #[inline]
-    fn encode_char(&self, c: char) -> Option<(u8, Option<u8>)> {
+    pub(crate) fn encode_char(&self, c: char) -> Option<(u8, Option<u8>)> {
         let main = match self.locking {
             None => {
                 if c.is_ascii() {
@@ -361,10 +447,29 @@ pub fn char_cost(c: char, tables: &ShiftTables) -> Option<usize> {
 /// representable.
 pub fn septet_count(text: &str, tables: &ShiftTables) -> Option<usize> {
     let r = Resolved::new(tables);
+    let fast = r.default_main();
+    let bytes = text.as_bytes();
     let mut n = 0usize;
-    for c in text.chars() {
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        if fast {
+            let rest = bytes.get(pos..).unwrap_or_default();
+            let run = identity_run(rest);
+            n += run;
+            pos += run;
+            if bytes.get(pos).and_then(|&b| ascii_septet(b)).is_some() {
+                n += 1;
+                pos += 1;
+                continue;
+            }
+            if pos >= bytes.len() {
+                break;
+            }
+        }
+        let c = text.get(pos..).and_then(|s| s.chars().next())?;
         let (_, e) = r.encode_char(c)?;
         n += 1 + usize::from(e.is_some());
+        pos += c.len_utf8();
     }
     Some(n)
 }
@@ -381,21 +486,25 @@ pub fn encode(
     out: &mut Vec<u8>,
 ) -> Result<EncodeReport, TextError> {
     let r = Resolved::new(tables);
+    let fast = r.default_main();
     let start = out.len();
     out.reserve(text.len());
     let mut replaced = 0usize;
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     while pos < bytes.len() {
-        if r.locking.is_none() {
-            // Fast path: copy a run of characters whose septet equals their ASCII byte.
+        if fast {
+            // Fast path: a run of characters whose septet equals their ASCII byte, then one
+            // ASCII character with another single-septet code.
             let rest = bytes.get(pos..).unwrap_or_default();
-            let run = rest
-                .iter()
-                .position(|&b| !IDENT.get(usize::from(b)).copied().unwrap_or(false))
-                .unwrap_or(rest.len());
+            let run = identity_run(rest);
             out.extend_from_slice(rest.get(..run).unwrap_or_default());
             pos += run;
+            if let Some(s) = bytes.get(pos).and_then(|&b| ascii_septet(b)) {
+                out.push(s);
+                pos += 1;
+                continue;
+            }
             if pos >= bytes.len() {
                 break;
             }
@@ -481,22 +590,26 @@ impl Decoder {
     }
 
     fn feed(&mut self, septets: &[u8], out: &mut String) -> Result<(), TextError> {
-        let fast = self.r.locking.is_none();
+        let fast = self.r.default_main();
         let mut i = 0usize;
         while i < septets.len() {
             if fast && !self.pending_esc {
+                // Fast path: a run of septets that decode to the ASCII byte of the same value,
+                // then one septet that decodes to another ASCII character.
                 let rest = septets.get(i..).unwrap_or_default();
-                let run = rest
-                    .iter()
-                    .position(|&b| !IDENT.get(usize::from(b)).copied().unwrap_or(false))
-                    .unwrap_or(rest.len());
-                if run > 0 {
-                    // IDENT septets are ASCII, hence valid UTF-8.
-                    if let Ok(s) = std::str::from_utf8(rest.get(..run).unwrap_or_default()) {
-                        out.push_str(s);
-                    }
-                    i += run;
+                let run = identity_run(rest);
+                // Identity septets are ASCII, hence valid UTF-8.
+                if let Ok(s) = std::str::from_utf8(rest.get(..run).unwrap_or_default()) {
+                    out.push_str(s);
+                }
+                i += run;
+                if let Some(c) = septets.get(i).and_then(|&s| septet_ascii(s)) {
+                    out.push(char::from(c));
+                    i += 1;
                     continue;
+                }
+                if i >= septets.len() {
+                    break;
                 }
             }
             let Some(&s) = septets.get(i) else { break };

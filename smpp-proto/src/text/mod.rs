@@ -22,7 +22,7 @@
 //! assert_eq!(back, "Grüße");
 //! ```
 
-mod choose;
+pub(crate) mod choose;
 pub mod data_coding;
 pub mod gsm7;
 pub mod ia5;

@@ -52,15 +52,23 @@ fn spread(mut x: u64) -> u64 {
 /// Padding: when the last octet has 7 spare bits they are left zero (SMS practice); see
 /// [`unpack_with`] for how a decoder treats them.
 pub fn pack_in_place(buf: &mut Vec<u8>, start: usize, fill: u8) {
-    let fill = u32::from(fill % 8);
     let n = buf.len().saturating_sub(start);
-    let out_len = packed_len(n, fill as u8);
+    let out_len = packed_len(n, fill % 8);
     if start + out_len > buf.len() {
         buf.resize(start + out_len, 0);
     }
-    let Some(area) = buf.get_mut(start..) else {
-        return;
-    };
+    let w = buf
+        .get_mut(start..)
+        .map_or(0, |area| pack_area(area, n, fill));
+    buf.truncate(start + w);
+}
+
+/// Pack the first `n` septets of `area` in place after `fill` fill bits (modulo 8); returns
+/// the packed length. `area` must hold at least `max(n, packed_len(n, fill))` octets (the
+/// packed output never overtakes the septets still to be read).
+pub(crate) fn pack_area(area: &mut [u8], n: usize, fill: u8) -> usize {
+    let fill = u32::from(fill % 8);
+    let n = n.min(area.len());
     let mut acc: u64 = 0;
     let mut nbits: u32 = fill;
     let mut r = 0usize;
@@ -100,7 +108,7 @@ pub fn pack_in_place(buf: &mut Vec<u8>, start: usize, fill: u8) {
         }
         w += 1;
     }
-    buf.truncate(start + w);
+    w
 }
 
 /// Pack `septets` (one per octet, high bit ignored) after `fill` fill bits, appending to `out`.
