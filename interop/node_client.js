@@ -5,7 +5,8 @@
 // Usage: NODE_PATH=target/interop/node/node_modules node interop/node_client.js '<config>'
 // where <config> is JSON:
 //   {"port":N, "system_id":"..", "password":"..", "limit_ms":20000,
-//    "messages":[{"text":"..", "data_coding":N (optional: node-smpp picks)}, ...],
+//    "messages":[{"text":"..", "data_coding":N (optional: node-smpp picks),
+//                 "payload":true (optional: send it in message_payload)}, ...],
 //    "expect_deliveries":N}
 //
 // It connects to 127.0.0.1:port, binds transceiver with node-smpp's defaults (notably
@@ -85,8 +86,12 @@ function submit(i) {
 		source_addr: 'NodeShop',
 		destination_addr: '4512345678',
 		registered_delivery: 1,
-		short_message: msg.text,
 	};
+	if (msg.payload) {
+		opts.message_payload = msg.text; // the whole text in the TLV, short_message empty
+	} else {
+		opts.short_message = msg.text;
+	}
 	if (msg.data_coding !== undefined && msg.data_coding !== null) {
 		opts.data_coding = msg.data_coding;
 	}

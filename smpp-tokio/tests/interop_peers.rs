@@ -317,7 +317,7 @@ fn receipt_id(text: &[u8]) -> String {
 }
 
 /// 1. Our client → node-smpp server: bind transceiver, GSM / UCS-2 / long (UDH) text, a
-///    receipt per part and MOs back (acknowledged by us), unbind.
+///    receipt per part and MOs back (acknowledged by us), enquire_link, unbind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_to_node_smpp_server() {
     let Some(peers) = interop::peers("our_client_to_node_smpp_server") else {
@@ -333,6 +333,7 @@ async fn our_client_to_node_smpp_server() {
         .system_id("rust-esme")
         .password("secret")
         .reconnect(None)
+        .enquire_link_interval(Some(Duration::from_millis(300)))
         .connect()
         .await
         .expect("bind to node-smpp");
@@ -391,6 +392,8 @@ async fn our_client_to_node_smpp_server() {
         assert!(d.is_receipt, "{d:?}");
         let sm = deliver_sm(&d);
         assert_eq!(sm.esm_class.0 & 0x3C, EsmClass::DELIVERY_RECEIPT);
+        // node-smpp labels its (ASCII-only) receipt text 0x01, its GSM label.
+        assert_eq!(sm.data_coding.0, 1);
         let id = receipt_id(&sm.short_message);
         assert_eq!(
             sm.tlvs
@@ -451,6 +454,8 @@ async fn our_client_to_node_smpp_server() {
         }
     }
 
+    // Idle for a moment: our enquire_link (every 300 ms idle) answered by node-smpp.
+    node.expect("enquire_link").await;
     let out = client.unbind().await.expect("unbind");
     assert!(matches!(out, Outcome::Ok(_)), "{out:?}");
     node.expect("unbind").await;
@@ -465,8 +470,8 @@ async fn our_client_to_node_smpp_server() {
 }
 
 /// 2. node-smpp client → our server: bind (interface_version 0x50), submit_sm in node's
-///    GSM labelling, explicit GSM and UCS-2; a receipt via `Server::deliver`, answered by
-///    node; enquire_link; unbind.
+///    GSM labelling, explicit GSM, UCS-2, and a long text in message_payload; a receipt via
+///    `Server::deliver`, answered by node; enquire_link; unbind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_smpp_client_to_our_server() {
     let Some(peers) = interop::peers("node_smpp_client_to_our_server") else {
@@ -474,16 +479,20 @@ async fn node_smpp_client_to_our_server() {
     };
     let (server, mut rx, binds) = recording_server().await;
     // (text, data_coding node-smpp is told to use, data_coding expected on the wire)
-    let cases: [(&str, Option<u8>, u8); 3] = [
+    let long = format!("Long text in message_payload: {}", "0123456789 ".repeat(20));
+    // (text, data_coding node-smpp is told to use, data_coding expected on the wire,
+    // sent in message_payload)
+    let cases: [(&str, Option<u8>, u8, bool); 4] = [
         // node-smpp's own choice for GSM text: 0x01 (IA5 label, GSM bytes): plain
         // letters and digits survive.
-        ("Hello from node-smpp 42", None, 1),
-        ("Price @ 5£ {ok} [x] €", Some(0), 0),
-        ("Привет из node 😀 Ünïcødé", None, 8),
+        ("Hello from node-smpp 42", None, 1, false),
+        ("Price @ 5£ {ok} [x] €", Some(0), 0, false),
+        ("Привет из node 😀 Ünïcødé", None, 8, false),
+        (&long, Some(0), 0, true),
     ];
     let messages: Vec<Value> = cases
         .iter()
-        .map(|(t, dc, _)| json!({"text": t, "data_coding": dc}))
+        .map(|(t, dc, _, payload)| json!({"text": t, "data_coding": dc, "payload": payload}))
         .collect();
     let cfg = json!({
         "port": server.local_addr().port(), "system_id": "node", "password": "secret",
@@ -505,8 +514,10 @@ async fn node_smpp_client_to_our_server() {
         assert_eq!(b[0].kind, smpp_proto::session::BindKind::Transceiver);
     }
     let mut first_id = None;
-    for (i, (text, _, dc)) in cases.iter().enumerate() {
+    for (i, (text, _, dc, payload)) in cases.iter().enumerate() {
         let sm = next_submit(&mut rx).await;
+        assert_eq!(sm.short_message.is_empty(), *payload, "{text}");
+        assert_eq!(sm.tlvs.message_payload().is_some(), *payload, "{text}");
         let (decoded, got_dc, _) = reassemble(std::slice::from_ref(&sm));
         assert_eq!(got_dc, *dc, "{text}");
         assert_eq!(decoded, *text, "our server decodes node-smpp's submit_sm");
