@@ -218,8 +218,22 @@ fn source_name(s: Source) -> &'static str {
     }
 }
 
-/// The `receipt` object: the Appendix B fields exactly as written (`id` ... `text`), then
-/// their readings merged with the receipt TLVs.
+/// The `receipt` object of a `deliver_sm`/`data_sm` whose `esm_class` says receipt.
+///
+/// * `id`, `sub`, `dlvrd`, `submit_date`, `done_date`, `stat`, `err`, `text`: the Appendix B
+///   fields exactly as written (strings; absent when the key is absent);
+/// * `kind`: `"delivery_receipt"` or `"intermediate"`;
+/// * `message_id`: `receipted_message_id` if present, else the text `id`;
+/// * `state`: the merged state by its `message_state` name (`"DELIVERED"`, TLV over text;
+///   `"STATE_n"` for a value without a name), or the raw `stat` when it is not a known word;
+/// * `error_code`: integer, the `network_error_code` code over the numeric `err` (written
+///   as-is: no provider quirk applied);
+/// * `submit_time`, `done_time`: ISO-8601 UTC when the date parses (a date written without an
+///   offset is taken as UTC);
+/// * `source`: `{id, state, error_code}` -> `"text"`, `"tlv"` or `"both"`;
+/// * `conflicts`: `["id", "state", "error_code"]` subset, only when text and TLVs disagree;
+/// * `truncated: true` (cut mid-key), `remainder` (words outside any field), when so;
+/// * `unparsed: true` and `raw` (hex of the user data) when the text is not Appendix B.
 fn receipt_json(r: &PduReceipt<'_>) -> Value {
     let mut o = Map::new();
     let m = &r.merged;
