@@ -5,11 +5,16 @@ use std::io::Write;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use smpp_proto::pdu::{
-    Body, COctetString, DataCoding, DestAddress, FrameLimits, Pdu, SubmitSm, Tlvs, peek_frame,
+    Body, COctetString, DataCoding, DestAddress, FrameLimits, MessageState, Pdu, SubmitSm, Tlvs,
+    peek_frame,
+};
+use smpp_proto::receipt::{
+    self, Conflicts, PduReceipt, ReceiptKind, ReceiptOptions, ReceiptTime, Source,
 };
 use smpp_proto::segment::Namespace;
 use smpp_proto::segment::udh::split_user_data;
 use smpp_proto::text::{self, CodecOptions, Coding, DefaultAlphabet, ShiftTables, Strictness};
+use smpp_proto::time::CivilDateTime;
 
 /// Parses hex with optional whitespace, `0x` prefixes and `:` separators.
 pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
@@ -190,45 +195,134 @@ fn sar_json(t: &Tlvs) -> Option<Value> {
     })
 }
 
-fn receipt_json(text: &[u8]) -> Value {
-    // A simple Appendix B reader: the values exactly as written.
-    let t = String::from_utf8_lossy(text);
-    let t = t.trim_end_matches('\0');
-    let lower = t.to_ascii_lowercase();
-    let keys = [
-        ("id", "id:"),
-        ("sub", "sub:"),
-        ("dlvrd", "dlvrd:"),
-        ("submit_date", "submit date:"),
-        ("done_date", "done date:"),
-        ("stat", "stat:"),
-        ("err", "err:"),
-        ("text", "text:"),
-    ];
-    let mut m = Map::new();
-    for (name, key) in keys {
-        let alt = key.replace(' ', "_");
-        let found = lower
-            .find(key)
-            .map(|p| (p, key.len()))
-            .or_else(|| lower.find(&alt).map(|p| (p, alt.len())));
-        if let Some((p, klen)) = found {
-            let start = p + klen;
-            let rest = t.get(start..).unwrap_or("");
-            let v = if name == "text" {
-                rest
-            } else {
-                rest.split_whitespace().next().unwrap_or("")
-            };
-            let v = if rest.starts_with(char::is_whitespace) && name != "text" {
-                ""
-            } else {
-                v
-            };
-            m.insert(name.into(), Value::String(v.to_owned()));
+fn lossy(b: &[u8]) -> Value {
+    Value::String(String::from_utf8_lossy(b).into_owned())
+}
+
+/// A receipt date as ISO-8601 UTC (a date written without an offset is taken as UTC).
+fn iso_time(t: &ReceiptTime) -> Option<Value> {
+    let utc = t.to_system_time(0)?;
+    let c = CivilDateTime::from_system_time(utc)?;
+    let frac = t.tenths.map(|d| format!(".{d}")).unwrap_or_default();
+    Some(Value::String(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )))
+}
+
+fn source_name(s: Source) -> &'static str {
+    match s {
+        Source::Text => "text",
+        Source::Tlv => "tlv",
+        Source::Both => "both",
+    }
+}
+
+/// The `receipt` object of a `deliver_sm`/`data_sm` whose `esm_class` says receipt.
+///
+/// * `id`, `sub`, `dlvrd`, `submit_date`, `done_date`, `stat`, `err`, `text`: the Appendix B
+///   fields exactly as written (strings; absent when the key is absent);
+/// * `kind`: `"delivery_receipt"` or `"intermediate"`;
+/// * `message_id`: `receipted_message_id` if present, else the text `id`;
+/// * `state`: the merged state by its `message_state` name (`"DELIVERED"`, TLV over text;
+///   `"STATE_n"` for a value without a name), or the raw `stat` when it is not a known word;
+/// * `error_code`: integer, the `network_error_code` code over the numeric `err` (written
+///   as-is: no provider quirk applied);
+/// * `submit_time`, `done_time`: ISO-8601 UTC when the date parses (a date written without an
+///   offset is taken as UTC);
+/// * `source`: `{id, state, error_code}` -> `"text"`, `"tlv"` or `"both"`;
+/// * `conflicts`: `["id", "state", "error_code"]` subset, only when text and TLVs disagree;
+/// * `truncated: true` (cut mid-key), `remainder` (words outside any field), when so;
+/// * `unparsed: true` and `raw` (hex of the user data) when the text is not Appendix B.
+fn receipt_json(r: &PduReceipt<'_>) -> Value {
+    let mut o = Map::new();
+    let m = &r.merged;
+    if let Some(t) = &m.text {
+        let mut put = |k: &str, v: Option<&[u8]>| {
+            if let Some(v) = v {
+                o.insert(k.into(), lossy(v));
+            }
+        };
+        put("id", t.id);
+        put("sub", t.sub.map(|c| c.raw));
+        put("dlvrd", t.dlvrd.map(|c| c.raw));
+        put("submit_date", t.submit_date.map(|d| d.raw));
+        put("done_date", t.done_date.map(|d| d.raw));
+        put("stat", t.stat.map(|s| s.raw));
+        put("err", t.err.map(|e| e.raw));
+        put("text", t.text);
+    }
+    o.insert(
+        "kind".into(),
+        match r.kind {
+            ReceiptKind::SmscDeliveryReceipt => "delivery_receipt",
+            ReceiptKind::IntermediateNotification => "intermediate",
+        }
+        .into(),
+    );
+    if let Some(id) = m.id {
+        o.insert("message_id".into(), lossy(id.value));
+    }
+    let raw_stat = m.text.and_then(|t| t.stat).map(|s| s.raw);
+    let state = match m.state {
+        Some(s) => Some(Value::String(
+            MessageState::from(s.value.to_u8())
+                .name()
+                .map_or_else(|| format!("STATE_{}", s.value.to_u8()), str::to_owned),
+        )),
+        None => raw_stat.filter(|s| !s.is_empty()).map(lossy),
+    };
+    if let Some(s) = state {
+        o.insert("state".into(), s);
+    }
+    if let Some(e) = m.error {
+        o.insert("error_code".into(), e.value.into());
+    }
+    if let Some(t) = &m.text {
+        for (k, d) in [("submit_time", t.submit_date), ("done_time", t.done_date)] {
+            if let Some(v) = d.and_then(|d| d.value).as_ref().and_then(iso_time) {
+                o.insert(k.into(), v);
+            }
         }
     }
-    Value::Object(m)
+    let mut src = Map::new();
+    for (k, s) in [
+        ("id", m.id.map(|x| x.source)),
+        ("state", m.state.map(|x| x.source)),
+        ("error_code", m.error.map(|x| x.source)),
+    ] {
+        if let Some(s) = s {
+            src.insert(k.into(), source_name(s).into());
+        }
+    }
+    if !src.is_empty() {
+        o.insert("source".into(), Value::Object(src));
+    }
+    if !m.conflicts.is_empty() {
+        let c: Vec<Value> = [
+            (Conflicts::ID, "id"),
+            (Conflicts::STATE, "state"),
+            (Conflicts::ERROR, "error_code"),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| m.conflicts.contains(*bit))
+        .map(|(_, n)| n.into())
+        .collect();
+        o.insert("conflicts".into(), Value::Array(c));
+    }
+    if let Some(t) = &m.text {
+        if t.truncated {
+            o.insert("truncated".into(), true.into());
+        }
+        if !t.remainder.is_empty() {
+            o.insert("remainder".into(), lossy(t.remainder));
+        }
+    }
+    if r.unparsed {
+        o.insert("unparsed".into(), true.into());
+        o.insert("raw".into(), hex(r.user_data));
+    }
+    Value::Object(o)
 }
 
 fn sm_fields(m: &mut Map<String, Value>, sm: &SubmitSm) {
@@ -293,11 +387,10 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
             tlvs = Some(&sm.tlvs);
             let data = sm.payload();
             ud = Some(user_data(sm.data_coding, sm.esm_class.udhi(), &data));
-            if matches!(p.body, Body::DeliverSm(_))
-                && (sm.esm_class.is_delivery_receipt()
-                    || sm.esm_class.is_intermediate_notification())
-            {
-                receipt = Some(receipt_json(&data));
+            if matches!(p.body, Body::DeliverSm(_)) {
+                let mut scratch = Vec::new();
+                receipt = receipt::from_deliver_sm(sm, &ReceiptOptions::default(), &mut scratch)
+                    .map(|r| receipt_json(&r));
             }
         }
         Body::SubmitSmResp(r) | Body::DeliverSmResp(r) | Body::DataSmResp(r) => {
@@ -368,9 +461,9 @@ pub(crate) fn pdu_json(p: &Pdu) -> Value {
             tlvs = Some(&d.tlvs);
             let data = d.tlvs.message_payload().unwrap_or_default();
             ud = Some(user_data(d.data_coding, d.esm_class.udhi(), &data));
-            if d.esm_class.is_delivery_receipt() || d.esm_class.is_intermediate_notification() {
-                receipt = Some(receipt_json(&data));
-            }
+            let mut scratch = Vec::new();
+            receipt = receipt::from_data_sm(d, &ReceiptOptions::default(), &mut scratch)
+                .map(|r| receipt_json(&r));
         }
         Body::QuerySm(q) => {
             body.insert("message_id".into(), s(&q.message_id));

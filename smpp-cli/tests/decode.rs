@@ -239,3 +239,218 @@ fn concatenation_fields_for_udh16_and_sar_parts() {
     assert_eq!(code, 0);
     assert!(json_lines(&out)[0]["udh"]["error"].is_string());
 }
+
+fn deliver_hex(dc: u8, esm: u8, sm: &[u8], tlvs: &[smpp_proto::pdu::Tlv]) -> String {
+    use smpp_proto::pdu::*;
+    let s = DeliverSm::new("4512345678", "MyShop", sm.to_vec())
+        .with_data_coding(DataCoding(dc))
+        .with_esm_class(EsmClass(esm))
+        .with_tlvs(Tlvs::from_slice(tlvs).unwrap());
+    let b = Pdu::new(SequenceNumber(9), Body::DeliverSm(s))
+        .to_bytes()
+        .unwrap();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn receipt_of(hex: &str) -> Value {
+    let (code, out, err) = run(&["decode", "--json", hex], None);
+    assert_eq!(code, 0, "{err}");
+    json_lines(&out)[0]["receipt"].clone()
+}
+
+fn receipt_tlvs(id: &'static str, state: u8, err: u16) -> Vec<smpp_proto::pdu::Tlv> {
+    use smpp_proto::pdu::{Tlv, TlvTag};
+    let [hi, lo] = err.to_be_bytes();
+    vec![
+        Tlv::cstring(TlvTag::ReceiptedMessageId, id),
+        Tlv::u8(TlvTag::MessageState, state),
+        Tlv::raw(TlvTag::NetworkErrorCode, &[3, hi, lo]),
+    ]
+}
+
+const STD: &str = "id:0123456789 sub:001 dlvrd:001 submit date:2311231200 done date:2311231201 stat:DELIVRD err:000 text:Hello World";
+
+#[test]
+fn receipt_fixture_has_parsed_forms_next_to_raw_strings() {
+    let r = receipt_of(&fixture_hex("deliver_sm_receipt"));
+    assert_eq!(r["dlvrd"], "001");
+    assert_eq!(r["done_date"], "2311231201");
+    assert_eq!(r["kind"], "delivery_receipt");
+    assert_eq!(r["state"], "DELIVERED");
+    assert_eq!(r["error_code"], 0);
+    assert_eq!(r["submit_time"], "2023-11-23T12:00:00Z");
+    assert_eq!(r["done_time"], "2023-11-23T12:01:00Z");
+    assert_eq!(r["source"]["id"], "both");
+    assert_eq!(r["source"]["state"], "both");
+    assert_eq!(r["source"]["error_code"], "both");
+    assert!(r.get("conflicts").is_none());
+    assert!(r.get("unparsed").is_none());
+}
+
+#[test]
+fn receipt_with_agreeing_tlvs() {
+    let r = receipt_of(&deliver_hex(
+        0,
+        0x04,
+        STD.as_bytes(),
+        &receipt_tlvs("0123456789", 2, 0),
+    ));
+    for (k, v) in [
+        ("id", "0123456789"),
+        ("sub", "001"),
+        ("dlvrd", "001"),
+        ("submit_date", "2311231200"),
+        ("done_date", "2311231201"),
+        ("stat", "DELIVRD"),
+        ("err", "000"),
+        ("text", "Hello World"),
+    ] {
+        assert_eq!(r[k], v, "{k}");
+    }
+    assert_eq!(r["message_id"], "0123456789");
+    assert_eq!(r["state"], "DELIVERED");
+    assert_eq!(r["error_code"], 0);
+    assert_eq!(
+        r["source"],
+        serde_json::json!({"id": "both", "state": "both", "error_code": "both"})
+    );
+    assert!(r.get("conflicts").is_none());
+}
+
+#[test]
+fn receipt_with_conflicting_message_state() {
+    let r = receipt_of(&deliver_hex(
+        0,
+        0x04,
+        STD.as_bytes(),
+        &receipt_tlvs("0123456789", 5, 0),
+    ));
+    assert_eq!(r["stat"], "DELIVRD");
+    assert_eq!(r["state"], "UNDELIVERABLE");
+    assert_eq!(r["conflicts"], serde_json::json!(["state"]));
+    assert_eq!(r["source"]["state"], "both");
+    // Every disagreement is listed.
+    let r = receipt_of(&deliver_hex(
+        0,
+        0x04,
+        STD.as_bytes(),
+        &receipt_tlvs("999", 8, 21),
+    ));
+    assert_eq!(
+        r["conflicts"],
+        serde_json::json!(["id", "state", "error_code"])
+    );
+    assert_eq!(r["message_id"], "999");
+    assert_eq!(r["id"], "0123456789");
+    assert_eq!(r["error_code"], 21);
+}
+
+#[test]
+fn receipt_with_12_digit_dates() {
+    let t =
+        "id:abc sub:1 dlvrd:1 submit date:110206193041 done date:201506201641 stat:DELIVRD err:0";
+    let r = receipt_of(&deliver_hex(0, 0x04, t.as_bytes(), &[]));
+    assert_eq!(r["submit_date"], "110206193041");
+    assert_eq!(r["done_date"], "201506201641");
+    assert_eq!(r["submit_time"], "2011-02-06T19:30:41Z");
+    assert_eq!(r["done_time"], "2015-06-20T16:41:00Z");
+    assert_eq!(r["sub"], "1");
+    assert!(r.get("text").is_none());
+    assert_eq!(
+        r["source"],
+        serde_json::json!({"id": "text", "state": "text", "error_code": "text"})
+    );
+    // A full SMPP absolute time carries its offset and tenths.
+    let t = "id:1 submit date:180711070003912+ done date:0000000000 stat:DELIVRD";
+    let r = receipt_of(&deliver_hex(0, 0x04, t.as_bytes(), &[]));
+    assert_eq!(r["submit_time"], "2018-07-11T04:00:03.9Z");
+    assert_eq!(r["done_date"], "0000000000");
+    assert!(r.get("done_time").is_none());
+}
+
+#[test]
+fn receipt_labelled_ucs2_and_real_utf16() {
+    // ASCII octets with data_coding 8 (copied from the original message).
+    let r = receipt_of(&deliver_hex(8, 0x04, STD.as_bytes(), &[]));
+    assert_eq!(r["id"], "0123456789");
+    assert_eq!(r["state"], "DELIVERED");
+    assert_eq!(r["text"], "Hello World");
+    // The same receipt really encoded as UTF-16BE, labelled 8 or not.
+    let be: Vec<u8> = STD.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for dc in [0, 8] {
+        let r = receipt_of(&deliver_hex(dc, 0x04, &be, &[]));
+        assert_eq!(r["id"], "0123456789", "dc {dc}");
+        assert_eq!(r["stat"], "DELIVRD");
+        assert_eq!(r["text"], "Hello World");
+        assert!(r.get("unparsed").is_none());
+    }
+}
+
+#[test]
+fn comma_separated_receipt_stays_unparsed() {
+    let t = b"00,0210021543,0210021500,,447887123456,1";
+    let r = receipt_of(&deliver_hex(0, 0x04, t, &[]));
+    assert_eq!(r["unparsed"], true);
+    let want: String = t.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(r["raw"], want);
+    for k in ["id", "stat", "text", "state", "error_code", "source"] {
+        assert!(r.get(k).is_none(), "{k}");
+    }
+    assert_eq!(r["kind"], "delivery_receipt");
+    // The TLVs still give the essentials.
+    let r = receipt_of(&deliver_hex(0, 0x04, t, &receipt_tlvs("77", 2, 0)));
+    assert_eq!(r["unparsed"], true);
+    assert_eq!(r["message_id"], "77");
+    assert_eq!(r["state"], "DELIVERED");
+    assert_eq!(r["source"]["state"], "tlv");
+    assert!(r.get("id").is_none());
+}
+
+#[test]
+fn receipt_odd_cases() {
+    // Intermediate notification; unknown stat kept raw; err not reinterpreted by default.
+    let r = receipt_of(&deliver_hex(0, 0x20, b"id:5 stat:DLV err:126 text:", &[]));
+    assert_eq!(r["kind"], "intermediate");
+    assert_eq!(r["state"], "DLV");
+    assert_eq!(r["error_code"], 126);
+    assert_eq!(r["text"], "");
+    assert!(r["source"].get("state").is_none());
+    // Truncated mid-key, and words outside any field.
+    let r = receipt_of(&deliver_hex(0, 0x04, b"id:1 stat:DELIVRD err:000 te", &[]));
+    assert_eq!(r["truncated"], true);
+    let r = receipt_of(&deliver_hex(
+        0,
+        0x04,
+        b"id:1 stat:UNDELIV err:001 IMSI: MSC:",
+        &[],
+    ));
+    assert_eq!(r["remainder"], "IMSI: MSC:");
+    // Not a receipt: no receipt object.
+    let (_, out, _) = run(
+        &["decode", "--json", &deliver_hex(0, 0, STD.as_bytes(), &[])],
+        None,
+    );
+    assert!(json_lines(&out)[0].get("receipt").is_none());
+}
+
+#[test]
+fn data_sm_receipt() {
+    use smpp_proto::pdu::*;
+    let d = DataSm {
+        esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+        tlvs: Tlvs::from_slice(&[
+            Tlv::message_payload(&b"id:42 stat:EXPIRED err:0\0"[..]),
+            Tlv::u8(TlvTag::MessageState, 3),
+        ])
+        .unwrap(),
+        ..DataSm::default()
+    };
+    let b = Pdu::new(SequenceNumber(3), Body::DataSm(d))
+        .to_bytes()
+        .unwrap();
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let r = receipt_of(&hex);
+    assert_eq!(r["id"], "42");
+    assert_eq!(r["state"], "EXPIRED");
+    assert_eq!(r["source"]["state"], "both");
+}

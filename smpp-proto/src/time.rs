@@ -25,6 +25,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::pdu::CommandStatus;
+
 /// Why an SMPP time string was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -48,7 +50,8 @@ pub enum TimeError {
 
 /// A `command_status` an SMSC answers with when a time field of `submit_sm` is unusable.
 ///
-/// The PDU codec's `CommandStatus` maps these; [`TimeStatus::code`] gives the raw value.
+/// [`TimeStatus::command_status`] (or `CommandStatus::from`) gives the codec's
+/// [`CommandStatus`]; [`TimeStatus::code`] the raw value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TimeStatus {
     /// `ESME_RINVSCHED` (0x61): invalid `schedule_delivery_time`.
@@ -66,6 +69,42 @@ impl TimeStatus {
             Self::InvalidScheduled => 0x61,
             Self::InvalidExpiry => 0x62,
         }
+    }
+
+    /// The codec's [`CommandStatus`]: [`CommandStatus::InvSched`] or
+    /// [`CommandStatus::InvExpiry`], ready for the `submit_sm_resp`.
+    ///
+    /// ```
+    /// use std::time::UNIX_EPOCH;
+    /// use smpp_proto::pdu::CommandStatus;
+    /// use smpp_proto::time::validate_validity_period;
+    /// let e = validate_validity_period(b"2401011200", UNIX_EPOCH, None).unwrap_err();
+    /// assert_eq!(e.command_status(), CommandStatus::InvExpiry);
+    /// assert_eq!(CommandStatus::from(e).value(), 0x62);
+    /// ```
+    pub const fn command_status(self) -> CommandStatus {
+        match self {
+            Self::InvalidScheduled => CommandStatus::InvSched,
+            Self::InvalidExpiry => CommandStatus::InvExpiry,
+        }
+    }
+
+    /// The status for a [`TimeError`] found in `schedule_delivery_time` (0x61).
+    pub const fn scheduled(_: TimeError) -> Self {
+        Self::InvalidScheduled
+    }
+
+    /// The status for a [`TimeError`] found in `validity_period` (0x62).
+    pub const fn expiry(_: TimeError) -> Self {
+        Self::InvalidExpiry
+    }
+}
+
+/// A [`TimeError`] alone does not say which field was wrong; [`TimeStatus`] does, so this is
+/// the conversion the codec offers (`?` in a handler returning `Result<_, CommandStatus>`).
+impl From<TimeStatus> for CommandStatus {
+    fn from(s: TimeStatus) -> Self {
+        s.command_status()
     }
 }
 
@@ -689,5 +728,38 @@ mod tests {
             Err(TimeStatus::InvalidExpiry)
         );
         assert_eq!(TimeStatus::InvalidExpiry.code(), 0x62);
+    }
+
+    #[test]
+    fn statuses_map_to_command_status() {
+        for (s, cs) in [
+            (TimeStatus::InvalidScheduled, CommandStatus::InvSched),
+            (TimeStatus::InvalidExpiry, CommandStatus::InvExpiry),
+        ] {
+            assert_eq!(s.command_status(), cs);
+            assert_eq!(CommandStatus::from(s), cs);
+            assert_eq!(cs.value(), s.code());
+        }
+        let err = SmppTime::parse(b"garbage").unwrap_err();
+        assert_eq!(
+            CommandStatus::from(TimeStatus::scheduled(err)),
+            CommandStatus::InvSched
+        );
+        assert_eq!(
+            CommandStatus::from(TimeStatus::expiry(err)),
+            CommandStatus::InvExpiry
+        );
+        let now = at(1_700_000_000);
+        let handler = |sched: &[u8], validity: &[u8]| -> Result<(), CommandStatus> {
+            let s = validate_schedule_delivery_time(sched, now)?;
+            validate_validity_period(validity, now, s)?;
+            Ok(())
+        };
+        assert_eq!(handler(b"", b""), Ok(()));
+        assert_eq!(handler(b"x", b""), Err(CommandStatus::InvSched));
+        assert_eq!(
+            handler(b"", b"000000000000000R"),
+            Err(CommandStatus::InvExpiry)
+        );
     }
 }

@@ -129,6 +129,25 @@ fn decode_and_encode_of_hot_pdus_allocate_nothing() {
 }
 
 #[test]
+fn receipt_from_a_decoded_deliver_sm_allocates_nothing() {
+    use smpp_proto::receipt::{self, ReceiptOptions, Source};
+    let pdus = hot_pdus();
+    let p = Pdu::decode(pdus[2].to_bytes().unwrap()).unwrap();
+    let Body::DeliverSm(d) = &p.body else {
+        unreachable!()
+    };
+    let opts = ReceiptOptions::default();
+    let mut scratch = Vec::new();
+    let (n, r) = allocations(|| receipt::from_deliver_sm(d, &opts, &mut scratch));
+    assert_eq!(n, 0);
+    let r = r.unwrap();
+    assert!(r.merged.conflicts.is_empty());
+    assert_eq!(r.merged.id.unwrap().source, Source::Both);
+    assert_eq!(r.merged.user_message_reference, Some(7));
+    assert_eq!(r.merged.text.unwrap().text, Some(&b"Hello"[..]));
+}
+
+#[test]
 fn the_counter_does_count() {
     let (n, v) = allocations(|| vec![1u8; 10]);
     assert!(n >= 1);

@@ -13,6 +13,7 @@ pub fn receipt(data: &[u8]) {
     let _ = parse(data);
     let mut scratch = [0u8; 1024];
     let _ = parse_any(data, &mut scratch);
+    pdu_paths(data);
 
     // A structure derived from the bytes.
     let byte = |i: usize| data.get(i).copied().unwrap_or(0);
@@ -84,4 +85,46 @@ pub fn receipt(data: &[u8]) {
         assert_eq!(r.text, None);
     }
     assert!(!receipt::looks_like_utf16be_ascii(out));
+}
+
+/// The PDU helpers over the same bytes: as `short_message` and as `message_payload`, with
+/// receipt TLVs taken from the first octets.
+fn pdu_paths(data: &[u8]) {
+    use crate::pdu::{DataSm, DeliverSm, EsmClass, Tlv, TlvTag, Tlvs};
+    use crate::receipt::{ReceiptOptions, from_data_sm, from_deliver_sm};
+
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let tlvs = Tlvs::from_slice(&[
+        Tlv::raw(TlvTag::ReceiptedMessageId, data.get(..8).unwrap_or(data)),
+        Tlv::raw(TlvTag::MessageState, &[byte(0) % 12]),
+        Tlv::raw(TlvTag::NetworkErrorCode, &[byte(1), byte(2), byte(3)]),
+    ])
+    .unwrap_or_default();
+    let short = data.get(..data.len().min(254)).unwrap_or_default();
+    let sm = DeliverSm::new("1", "2", short.to_vec())
+        .with_esm_class(EsmClass(EsmClass::DELIVERY_RECEIPT))
+        .with_tlvs(tlvs.clone());
+    let mut scratch = Vec::new();
+    let opts = ReceiptOptions::default();
+    let Some(r) = from_deliver_sm(&sm, &opts, &mut scratch) else {
+        panic!("esm_class 0x04 is a receipt")
+    };
+    if !short.is_empty() {
+        assert_eq!(r.user_data, short);
+    }
+    assert!(!(r.unparsed && r.merged.text.is_some()));
+    assert!(r.merged.state.is_some(), "message_state TLV always present");
+    let mut payload_tlvs = tlvs;
+    if payload_tlvs
+        .push(&Tlv::message_payload(data.to_vec()))
+        .is_ok()
+    {
+        let d = DataSm {
+            esm_class: EsmClass(EsmClass::INTERMEDIATE_NOTIFICATION),
+            tlvs: payload_tlvs,
+            ..DataSm::default()
+        };
+        let mut scratch = Vec::new();
+        let _ = from_data_sm(&d, &opts, &mut scratch);
+    }
 }

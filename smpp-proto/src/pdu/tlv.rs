@@ -348,6 +348,32 @@ impl Tlvs {
         self.raw_entries().find(|(tg, _)| *tg == t).map(|(_, v)| v)
     }
 
+    /// The raw value of the first TLV with this tag, borrowed from the TLV area (no
+    /// reference count is touched, nothing is allocated).
+    ///
+    /// ```
+    /// use smpp_proto::pdu::{Tlv, TlvTag, Tlvs};
+    /// let t = Tlvs::from_slice(&[Tlv::u8(TlvTag::MessageState, 2)]).unwrap();
+    /// assert_eq!(t.value_ref(TlvTag::MessageState), Some(&[2u8][..]));
+    /// assert_eq!(t.value_ref(TlvTag::MessagePayload), None);
+    /// ```
+    #[must_use]
+    pub fn value_ref(&self, tag: TlvTag) -> Option<&[u8]> {
+        let t = tag.value();
+        let area = self.raw.get(..self.valid)?;
+        let mut pos = 0usize;
+        while let Some((tg, len)) = tlv_header(area, pos) {
+            let start = pos + 4;
+            let end = start + usize::from(len);
+            let v = area.get(start..end)?;
+            if tg == t {
+                return Some(v);
+            }
+            pos = end;
+        }
+        None
+    }
+
     /// The first TLV with this tag, typed.
     #[must_use]
     pub fn get(&self, tag: TlvTag) -> Option<TlvValue> {

@@ -27,11 +27,16 @@
 //!
 //! Fields are `&[u8]` slices of the input; with a `bytes::Bytes` input, `Bytes::slice_ref`
 //! turns any of them into a cheap owned `Bytes`.
+//!
+//! From a decoded PDU, [`from_deliver_sm`] / [`from_data_sm`] do all of it: detection, the
+//! text from `short_message` or `message_payload` (ASCII first, UTF-16 if need be, whatever
+//! `data_coding` says), the receipt TLVs, and [`merge`].
 
 mod correlate;
 mod format;
 mod merge;
 mod parse;
+mod wire;
 
 pub use correlate::{
     CorrelateError, Correlator, CorrelatorConfig, Event, IdFormat, IdNotation, MessageKey,
@@ -43,6 +48,7 @@ pub use parse::{
     Count, DateLayout, ErrValue, ErrorCode, ParseOutcome, Receipt, ReceiptDate, ReceiptStatus,
     ReceiptTime, Stat, looks_like_utf16be_ascii, parse, parse_any,
 };
+pub use wire::{PduReceipt, ReceiptOptions, from_data_sm, from_deliver_sm, tlv_values};
 
 /// What kind of receipt a `deliver_sm`/`data_sm` is, from its `esm_class` (bits 5-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
