@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 N=${N:-1000}
 PDUS=("$@")
 [ ${#PDUS[@]} -eq 0 ] && PDUS=(submit_sm deliver_sm_receipt submit_sm_resp enquire_link)
-IMPLS=(smpp-proto rusmpp smpp34)
+read -r -a IMPLS <<<"${IMPLS:-smpp-proto rusmpp smpp34}"
 
 bin=$(cargo bench -p smpp-benches --bench codec_callgrind --no-run 2>&1 |
   sed -n 's/.*Executable .*(\(.*codec_callgrind-[0-9a-f]*\)).*/\1/p' | tail -1)
@@ -40,8 +40,8 @@ for op in decode encode; do
       b=$(ir "$op" "$pdu" "$imp" $((N + 1)))
       per[$imp]=$(awk -v a="$a" -v b="$b" -v n="$N" 'BEGIN {printf "%.1f", (b - a) / n}')
     done
-    awk -v op="$op" -v pdu="$pdu" -v o="${per[smpp-proto]}" -v r="${per[rusmpp]}" \
-      -v s="${per[smpp34]}" \
+    awk -v op="$op" -v pdu="$pdu" -v o="${per[smpp-proto]:-1}" -v r="${per[rusmpp]:-0}" \
+      -v s="${per[smpp34]:-0}" \
       'BEGIN {printf "| %s | %s | %s | %s | %s | %.2f | %.2f |\n", op, pdu, o, r, s, r / o, s / o}'
     unset per
   done

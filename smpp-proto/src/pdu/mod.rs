@@ -3,7 +3,7 @@
 //! * **Framing first.** [`peek_frame`] / [`FrameDecoder`] read `command_length` before
 //!   anything else and refuse a value below 16 or above [`FrameLimits::max_pdu_len`]
 //!   before any allocation.
-//! * **Bodies with nom, complete mode, over exactly one frame.** [`Pdu::decode`] takes
+//! * **Bodies in complete mode (nom-style readers), over exactly one frame.** [`Pdu::decode`] takes
 //!   one frame as [`Bytes`]; every string and octet field of the result is a zero-copy
 //!   slice of it. Decoding `submit_sm`, `deliver_sm`, their responses and
 //!   `enquire_link` allocates nothing.
@@ -70,7 +70,7 @@ pub use frame::{FrameDecoder, FrameError, FrameLimits, HEADER_LEN, Header, peek_
 pub use tlv::{SarInfo, Tlv, TlvIter, TlvValue, Tlvs};
 pub use tlv_tag::{TlvTag, ValueKind};
 
-use primitives::{Counter, Reader, Sink};
+use primitives::{Counter, Reader, Sink, Writer};
 
 /// Decoder settings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -354,7 +354,7 @@ impl Pdu {
     /// # Errors
     /// A [`DecodeError`] saying which field failed and what to answer.
     pub fn decode(frame: Bytes) -> Result<Self, DecodeError> {
-        Self::decode_with(frame, &DecodeOptions::default())
+        Self::decode_frame(frame, false)
     }
 
     /// Decodes exactly one frame with the given options.
@@ -362,6 +362,11 @@ impl Pdu {
     /// # Errors
     /// A [`DecodeError`] saying which field failed and what to answer.
     pub fn decode_with(frame: Bytes, opts: &DecodeOptions) -> Result<Self, DecodeError> {
+        Self::decode_frame(frame, opts.lenient)
+    }
+
+    #[inline(always)]
+    fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
         let Some(header) = Header::parse(&frame) else {
             return Err(DecodeError::new(
                 None,
@@ -378,9 +383,26 @@ impl Pdu {
                 CommandStatus::InvCmdLen,
             ));
         }
-        let body_bytes = frame.get(HEADER_LEN..).unwrap_or_default();
-        let mut r = Reader::new(&frame, body_bytes, header, opts.lenient);
         let id = header.command_id;
+        // Header-only bodies are built in place (no body to parse, nothing to move).
+        let header_only = |body| {
+            Ok(Self {
+                sequence: header.sequence,
+                status: header.command_status,
+                body,
+            })
+        };
+        match id {
+            CommandId::EnquireLink => return header_only(Body::EnquireLink),
+            CommandId::EnquireLinkResp => return header_only(Body::EnquireLinkResp),
+            CommandId::Unbind => return header_only(Body::Unbind),
+            CommandId::UnbindResp => return header_only(Body::UnbindResp),
+            CommandId::GenericNack => return header_only(Body::GenericNack),
+            CommandId::CancelSmResp => return header_only(Body::CancelSmResp),
+            CommandId::ReplaceSmResp => return header_only(Body::ReplaceSmResp),
+            _ => {}
+        }
+        let mut r = Reader::new(&frame, HEADER_LEN, header, lenient);
         let body = match Body::decode(id, &mut r) {
             Ok(b) => b,
             // 3.4: an error response carries no body; whatever a peer put there is ignored.
@@ -417,21 +439,39 @@ impl Pdu {
     /// # Errors
     /// An [`EncodeError`] naming the field that breaks its limit.
     pub fn encode(&self, out: &mut BytesMut) -> Result<(), EncodeError> {
-        let len = self.encoded_len();
+        // Pass 1 checks every field limit and counts; pass 2 writes into exactly that
+        // many octets without checking again.
+        let header_only = self.header_only();
+        let mut c = Counter::default();
+        if !header_only {
+            self.body.encode(&mut c)?;
+        }
+        let len = HEADER_LEN + c.0;
         let len32 = u32::try_from(len).map_err(|_| EncodeError::PduTooLarge)?;
         let start = out.len();
-        out.reserve(len);
-        Sink::put_u32(out, len32);
-        Sink::put_u32(out, self.command_id().value());
-        Sink::put_u32(out, self.status.value());
-        Sink::put_u32(out, self.sequence.0);
-        if !self.header_only() {
-            if let Err(e) = self.body.encode(out) {
-                out.truncate(start);
-                return Err(e);
-            }
+        let mut header = [0u8; HEADER_LEN];
+        for (dst, v) in header.chunks_exact_mut(4).zip([
+            len32,
+            self.command_id().value(),
+            self.status.value(),
+            self.sequence.0,
+        ]) {
+            dst.copy_from_slice(&v.to_be_bytes());
         }
-        debug_assert_eq!(out.len() - start, len);
+        out.reserve(len);
+        out.extend_from_slice(&header);
+        if c.0 == 0 {
+            return Ok(());
+        }
+        out.resize(start + len, 0);
+        let mut w = Writer::new(out.get_mut(start + HEADER_LEN..).unwrap_or_default());
+        let written = self.body.encode(&mut w);
+        let pos = HEADER_LEN + w.pos;
+        if let Err(e) = written {
+            out.truncate(start);
+            return Err(e);
+        }
+        debug_assert_eq!(pos, len);
         Ok(())
     }
 

@@ -1,35 +1,48 @@
-//! Field-level readers (nom 8, complete mode, over exactly one frame) and writers.
+//! Field-level readers (complete mode, over exactly one frame) and writers.
+//!
+//! The hot reads (single octets, C-Octet Strings, Octet Strings) are plain slice splits:
+//! nom's `take`/`be_u8` did not inline there and cost a call per field. Other reads go
+//! through nom 8 parsers.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 use nom::IResult;
 use nom::Parser;
-use nom::bytes::complete::take;
-use nom::number::complete::{be_u8, be_u32};
+use nom::number::complete::be_u32;
 
 use super::tlv::{Scan, Tlvs};
 use super::{COctetString, CommandStatus, DecodeError, DecodeErrorKind, EncodeError, Header};
 
 type NomErr<'a> = nom::error::Error<&'a [u8]>;
 
-/// A cursor over the body of one frame. Each read runs a nom parser on the remaining
-/// slice; values are zero-copy `Bytes` slices of the frame.
+/// A cursor over the body of one frame; values are zero-copy `Bytes` slices of the
+/// frame.
 pub(crate) struct Reader<'a> {
     frame: &'a Bytes,
     rest: &'a [u8],
+    /// Offset of `rest` in `frame`.
+    off: usize,
     header: Header,
     pub(crate) lenient: bool,
+    /// Whether the last [`Reader::tlvs`] area held a `message_payload` (noted during the
+    /// validating scan, so that bodies need not scan the TLVs a second time).
+    pub(crate) saw_message_payload: bool,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(frame: &'a Bytes, body: &'a [u8], header: Header, lenient: bool) -> Self {
+    /// A reader over `frame[off..]`.
+    pub(crate) fn new(frame: &'a Bytes, off: usize, header: Header, lenient: bool) -> Self {
         Self {
             frame,
-            rest: body,
+            rest: frame.get(off..).unwrap_or_default(),
+            off,
             header,
             lenient,
+            saw_message_payload: false,
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn err(
         &self,
         field: &'static str,
@@ -39,6 +52,8 @@ impl<'a> Reader<'a> {
         DecodeError::new(Some(self.header), field, kind, status)
     }
 
+    #[cold]
+    #[inline(never)]
     fn truncated(&self, field: &'static str) -> DecodeError {
         self.err(field, DecodeErrorKind::Truncated, CommandStatus::InvCmdLen)
     }
@@ -47,31 +62,48 @@ impl<'a> Reader<'a> {
         self.rest.is_empty()
     }
 
+    #[inline(always)]
     pub(crate) fn u8(&mut self, field: &'static str) -> Result<u8, DecodeError> {
-        let r: IResult<&[u8], u8, NomErr<'a>> = be_u8.parse(self.rest);
-        let (rest, v) = r.map_err(|_| self.truncated(field))?;
+        let Some((&v, rest)) = self.rest.split_first() else {
+            return Err(self.truncated(field));
+        };
         self.rest = rest;
+        self.off += 1;
         Ok(v)
     }
 
+    #[inline]
     pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, DecodeError> {
         let r: IResult<&[u8], u32, NomErr<'a>> = be_u32.parse(self.rest);
         let (rest, v) = r.map_err(|_| self.truncated(field))?;
         self.rest = rest;
+        self.off += 4;
         Ok(v)
     }
 
+    /// `n` octets of the frame as `Bytes`, advancing past them (the caller checked that
+    /// they are there).
+    #[inline(always)]
+    fn take(&mut self, n: usize) -> Bytes {
+        let start = self.off;
+        self.off += n;
+        self.rest = self.rest.get(n..).unwrap_or_default();
+        self.frame.slice(start..start + n)
+    }
+
     /// Octet String of `n` octets.
+    #[inline]
     pub(crate) fn octets(&mut self, field: &'static str, n: usize) -> Result<Bytes, DecodeError> {
-        let r: IResult<&[u8], &[u8], NomErr<'a>> = take(n).parse(self.rest);
-        let (rest, v) = r.map_err(|_| self.truncated(field))?;
-        self.rest = rest;
-        Ok(self.frame.slice_ref(v))
+        if n > self.rest.len() {
+            return Err(self.truncated(field));
+        }
+        Ok(self.take(n))
     }
 
     /// C-Octet String of at most `max` octets, NUL included. No NUL before the end of the
     /// body is `Truncated` (ESME_RINVCMDLEN); no NUL within `max` octets while the body
     /// goes on is `TooLong` with the field's own status.
+    #[inline]
     pub(crate) fn cstr(
         &mut self,
         field: &'static str,
@@ -86,15 +118,15 @@ impl<'a> Reader<'a> {
                 self.err(field, DecodeErrorKind::TooLong { max }, status)
             });
         };
-        let r: IResult<&[u8], &[u8], NomErr<'a>> = take(nul + 1).parse(self.rest);
-        let (rest, v) = r.map_err(|_| self.truncated(field))?;
-        self.rest = rest;
-        let s = v.get(..nul).unwrap_or_default();
-        Ok(COctetString::from_bytes(self.frame.slice_ref(s)))
+        let v = self.take(nul);
+        self.rest = self.rest.get(1..).unwrap_or_default();
+        self.off += 1;
+        Ok(COctetString::from_bytes(v))
     }
 
     /// Like [`Reader::cstr`], but an empty remainder reads as the NULL string (peers omit
     /// the only body field of some responses).
+    #[inline]
     pub(crate) fn cstr_or_end(
         &mut self,
         field: &'static str,
@@ -110,10 +142,12 @@ impl<'a> Reader<'a> {
 
     /// Everything left, as TLVs.
     pub(crate) fn tlvs(&mut self) -> Result<Tlvs, DecodeError> {
-        let area = self.frame.slice_ref(self.rest);
-        self.rest = &[];
+        let area = self.take(self.rest.len());
         match Tlvs::scan(area, self.lenient) {
-            Scan::Ok(t) => Ok(t),
+            Scan::Ok(t, saw_message_payload) => {
+                self.saw_message_payload = saw_message_payload;
+                Ok(t)
+            }
             Scan::Stream => Err(self.err(
                 "tlv stream",
                 DecodeErrorKind::TlvStream,
@@ -128,9 +162,14 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Where encoders write: a counter (for `encoded_len`) or a buffer. One code path does
-/// both, so the length computed up front always matches what is written.
+/// Where encoders write: a counter (for `encoded_len`, and the validating first pass of
+/// `encode`) or the exact-size output slice. One code path does both, so the length
+/// computed up front always matches what is written.
 pub(crate) trait Sink {
+    /// Whether field limits are checked while writing to this sink. The counting pass
+    /// checks them; the writing pass, which only runs after a counting pass succeeded,
+    /// does not check them again.
+    const CHECK: bool;
     fn put(&mut self, b: &[u8]);
     fn put_u8(&mut self, v: u8);
     fn put_u32(&mut self, v: u32);
@@ -141,30 +180,59 @@ pub(crate) trait Sink {
 pub(crate) struct Counter(pub(crate) usize);
 
 impl Sink for Counter {
+    const CHECK: bool = true;
+    #[inline]
     fn put(&mut self, b: &[u8]) {
         self.0 += b.len();
     }
+    #[inline]
     fn put_u8(&mut self, _: u8) {
         self.0 += 1;
     }
+    #[inline]
     fn put_u32(&mut self, _: u32) {
         self.0 += 4;
     }
 }
 
-impl Sink for BytesMut {
+/// Writes into a slice sized by a [`Counter`] pass (so every write fits; a write that
+/// did not would be dropped and caught by the length check after encoding).
+pub(crate) struct Writer<'a> {
+    buf: &'a mut [u8],
+    pub(crate) pos: usize,
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        Self { buf, pos: 0 }
+    }
+}
+
+impl Sink for Writer<'_> {
+    const CHECK: bool = false;
+    #[inline]
     fn put(&mut self, b: &[u8]) {
-        self.put_slice(b);
+        let end = self.pos + b.len();
+        if let Some(dst) = self.buf.get_mut(self.pos..end) {
+            dst.copy_from_slice(b);
+        }
+        self.pos = end;
     }
+    #[inline]
     fn put_u8(&mut self, v: u8) {
-        BufMut::put_u8(self, v);
+        if let Some(dst) = self.buf.get_mut(self.pos) {
+            *dst = v;
+        }
+        self.pos += 1;
     }
+    #[inline]
     fn put_u32(&mut self, v: u32) {
-        BufMut::put_u32(self, v);
+        self.put(&v.to_be_bytes());
     }
 }
 
 /// Writes a C-Octet String, checking its maximum (`max` counts the NUL).
+#[inline]
 pub(crate) fn put_cstr<S: Sink>(
     s: &mut S,
     field: &'static str,
@@ -172,15 +240,17 @@ pub(crate) fn put_cstr<S: Sink>(
     max: usize,
 ) -> Result<(), EncodeError> {
     let b = v.as_bytes();
-    if b.len() >= max {
-        return Err(EncodeError::FieldTooLong {
-            field,
-            len: b.len(),
-            max,
-        });
-    }
-    if b.contains(&0) {
-        return Err(EncodeError::InteriorNul { field });
+    if S::CHECK {
+        if b.len() >= max {
+            return Err(EncodeError::FieldTooLong {
+                field,
+                len: b.len(),
+                max,
+            });
+        }
+        if b.contains(&0) {
+            return Err(EncodeError::InteriorNul { field });
+        }
     }
     s.put(b);
     s.put_u8(0);
@@ -188,6 +258,7 @@ pub(crate) fn put_cstr<S: Sink>(
 }
 
 /// Writes a one-octet length followed by the octets.
+#[inline]
 pub(crate) fn put_sm<S: Sink>(s: &mut S, field: &'static str, v: &[u8]) -> Result<(), EncodeError> {
     let len = u8::try_from(v.len()).map_err(|_| EncodeError::TooMany {
         field,
