@@ -70,7 +70,7 @@ pub use frame::{FrameDecoder, FrameError, FrameLimits, HEADER_LEN, Header, peek_
 pub use tlv::{SarInfo, Tlv, TlvIter, TlvValue, Tlvs};
 pub use tlv_tag::{TlvTag, ValueKind};
 
-use primitives::{Counter, Reader, Sink, Writer};
+use primitives::{Counter, Reader, Sink};
 
 /// Decoder settings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -439,8 +439,8 @@ impl Pdu {
     /// # Errors
     /// An [`EncodeError`] naming the field that breaks its limit.
     pub fn encode(&self, out: &mut BytesMut) -> Result<(), EncodeError> {
-        // Pass 1 checks every field limit and counts; pass 2 writes into exactly that
-        // many octets without checking again.
+        // Pass 1 checks every field limit and counts; pass 2 writes into the buffer,
+        // reserved once, without checking again.
         let header_only = self.header_only();
         let mut c = Counter::default();
         if !header_only {
@@ -463,10 +463,8 @@ impl Pdu {
         if c.0 == 0 {
             return Ok(());
         }
-        out.resize(start + len, 0);
-        let mut w = Writer::new(out.get_mut(start + HEADER_LEN..).unwrap_or_default());
-        let written = self.body.encode(&mut w);
-        let pos = HEADER_LEN + w.pos;
+        let written = self.body.encode(out);
+        let pos = out.len() - start;
         if let Err(e) = written {
             out.truncate(start);
             return Err(e);

@@ -4,7 +4,7 @@
 //! nom's `take`/`be_u8` did not inline there and cost a call per field. Other reads go
 //! through nom 8 parsers.
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
 use nom::IResult;
 use nom::Parser;
 use nom::number::complete::be_u32;
@@ -163,7 +163,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Where encoders write: a counter (for `encoded_len`, and the validating first pass of
-/// `encode`) or the exact-size output slice. One code path does both, so the length
+/// `encode`) or the output buffer (reserved to the counted size). One code path does both, so the length
 /// computed up front always matches what is written.
 pub(crate) trait Sink {
     /// Whether field limits are checked while writing to this sink. The counting pass
@@ -195,40 +195,38 @@ impl Sink for Counter {
     }
 }
 
-/// Writes into a slice sized by a [`Counter`] pass (so every write fits; a write that
-/// did not would be dropped and caught by the length check after encoding).
-pub(crate) struct Writer<'a> {
-    buf: &'a mut [u8],
-    pub(crate) pos: usize,
-}
-
-impl<'a> Writer<'a> {
-    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
-        Self { buf, pos: 0 }
-    }
-}
-
-impl Sink for Writer<'_> {
+impl Sink for BytesMut {
     const CHECK: bool = false;
     #[inline]
     fn put(&mut self, b: &[u8]) {
-        let end = self.pos + b.len();
-        if let Some(dst) = self.buf.get_mut(self.pos..end) {
-            dst.copy_from_slice(b);
-        }
-        self.pos = end;
+        self.extend_from_slice(b);
     }
     #[inline]
     fn put_u8(&mut self, v: u8) {
-        if let Some(dst) = self.buf.get_mut(self.pos) {
-            *dst = v;
-        }
-        self.pos += 1;
+        BufMut::put_u8(self, v);
     }
     #[inline]
     fn put_u32(&mut self, v: u32) {
-        self.put(&v.to_be_bytes());
+        self.extend_from_slice(&v.to_be_bytes());
     }
+}
+
+/// Whether `b` contains a NUL, eight octets at a time (the fields are short: the call to
+/// `memchr` behind `<[u8]>::contains` cost more than the search).
+#[inline]
+fn has_nul(b: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_ne_bytes(w);
+        if x.wrapping_sub(LO) & !x & HI != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c == 0)
 }
 
 /// Writes a C-Octet String, checking its maximum (`max` counts the NUL).
@@ -248,7 +246,7 @@ pub(crate) fn put_cstr<S: Sink>(
                 max,
             });
         }
-        if b.contains(&0) {
+        if has_nul(b) {
             return Err(EncodeError::InteriorNul { field });
         }
     }
