@@ -5,8 +5,8 @@
 //!
 //! Usage: `codec_callgrind <decode|encode> <pdu> <smpp-proto|rusmpp|smpp34> <iterations>`.
 //! Only the `cg_*` functions are counted (inclusive of what they call: allocator,
-//! atomics); preparing their inputs and dropping their outputs is not, exactly as in the
-//! criterion bench. The script runs each case with 1 and with 1 001 iterations and
+//! atomics); preparing their inputs and unwrapping and dropping their outputs is not,
+//! exactly as in the criterion bench. The script runs each case with 1 and with 1 001 iterations and
 //! reports the difference divided by 1 000, the steady-state cost of one call.
 //!
 //! Without arguments (as `cargo bench` runs it) it checks every fixture and exits.
@@ -16,23 +16,23 @@ mod common;
 use std::hint::black_box;
 
 use bytes::{Bytes, BytesMut};
-use smpp_proto::pdu::Pdu;
+use smpp_proto::pdu::{DecodeError, Pdu};
 
 use common::{Case, Smpp34Pdu, rusmpp_decode, rusmpp_encode, rusmpp_input};
 
 #[inline(never)]
-fn cg_decode_ours(frame: Bytes) -> Pdu {
-    Pdu::decode(frame).expect("decodes")
+fn cg_decode_ours(frame: Bytes) -> Result<Pdu, DecodeError> {
+    Pdu::decode(frame)
 }
 
 #[inline(never)]
-fn cg_decode_rusmpp(src: &mut BytesMut) -> rusmpp::Command {
-    rusmpp_decode(src).expect("decodes")
+fn cg_decode_rusmpp(src: &mut BytesMut) -> Result<rusmpp::Command, rusmpp::decode::DecodeError> {
+    rusmpp_decode(src)
 }
 
 #[inline(never)]
-fn cg_decode_smpp34(wire: &[u8]) -> Smpp34Pdu {
-    Smpp34Pdu::decode(wire).expect("decodes")
+fn cg_decode_smpp34(wire: &[u8]) -> Result<Smpp34Pdu, smpp34::SmppError> {
+    Smpp34Pdu::decode(wire)
 }
 
 #[inline(never)]
@@ -59,18 +59,18 @@ fn run(op: &str, case: Case, imp: &str, iterations: usize) -> Result<(), String>
             let frame = case.frame();
             for _ in 0..iterations {
                 let input = black_box(frame.clone());
-                drop(black_box(cg_decode_ours(input)));
+                black_box(cg_decode_ours(input)).expect("decodes");
             }
         }
         ("decode", "rusmpp") => {
             for _ in 0..iterations {
                 let mut input = black_box(rusmpp_input(&wire));
-                drop(black_box(cg_decode_rusmpp(&mut input)));
+                black_box(cg_decode_rusmpp(&mut input)).expect("decodes");
             }
         }
         ("decode", "smpp34") => {
             for _ in 0..iterations {
-                drop(black_box(cg_decode_smpp34(black_box(&wire))));
+                black_box(cg_decode_smpp34(black_box(&wire))).expect("decodes");
             }
         }
         ("encode", "smpp-proto") => {

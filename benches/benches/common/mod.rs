@@ -13,7 +13,8 @@ use smpp_proto::pdu::{
 };
 
 /// The 59-octet text of the submit_sm.
-pub(crate) const SUBMIT_TEXT: &[u8; 59] = b"Your verification code is 482913. It expires in 10 minutes.";
+pub(crate) const SUBMIT_TEXT: &[u8; 59] =
+    b"Your verification code is 482913. It expires in 10 minutes.";
 /// The SMSC message id used by submit_sm_resp and the receipt.
 pub(crate) const MESSAGE_ID: &str = "3fa85f6457";
 /// The Appendix B receipt text.
@@ -189,7 +190,8 @@ impl Wire {
         self
     }
     fn sm(&mut self, v: &[u8]) -> &mut Self {
-        self.0.push(u8::try_from(v.len()).expect("short_message fits"));
+        self.0
+            .push(u8::try_from(v.len()).expect("short_message fits"));
         self.0.extend_from_slice(v);
         self
     }

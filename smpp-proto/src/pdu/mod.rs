@@ -403,19 +403,65 @@ impl Pdu {
             _ => {}
         }
         let mut r = Reader::new(&frame, HEADER_LEN, header, lenient);
+        // The hot bodies are wrapped straight into the result (through `Body::decode` a
+        // `Body`, 256 octets, was copied several times).
+        match id {
+            CommandId::SubmitSm => {
+                return Self::wrap(header, SubmitSm::decode(&mut r), Body::SubmitSm);
+            }
+            CommandId::DeliverSm => {
+                return Self::wrap(header, SubmitSm::decode(&mut r), Body::DeliverSm);
+            }
+            CommandId::SubmitSmResp => {
+                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::SubmitSmResp);
+            }
+            CommandId::DeliverSmResp => {
+                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::DeliverSmResp);
+            }
+            _ => {}
+        }
         let body = match Body::decode(id, &mut r) {
             Ok(b) => b,
-            // 3.4: an error response carries no body; whatever a peer put there is ignored.
-            Err(_) if id.is_response() && !header.command_status.is_ok() => {
-                Body::empty_response_for(id).unwrap_or(Body::GenericNack)
-            }
-            Err(e) => return Err(e),
+            Err(e) => return Self::body_error(header, e),
         };
         Ok(Self {
             sequence: header.sequence,
             status: header.command_status,
             body,
         })
+    }
+
+    #[inline(always)]
+    fn wrap<T>(
+        header: Header,
+        decoded: Result<T, DecodeError>,
+        variant: impl FnOnce(T) -> Body,
+    ) -> Result<Self, DecodeError> {
+        match decoded {
+            Ok(v) => Ok(Self {
+                sequence: header.sequence,
+                status: header.command_status,
+                body: variant(v),
+            }),
+            Err(e) => Self::body_error(header, e),
+        }
+    }
+
+    /// A body that failed to decode: 3.4 says an error response carries no body, so
+    /// whatever a peer put there is ignored; anything else is the error.
+    #[cold]
+    #[inline(never)]
+    fn body_error(header: Header, e: DecodeError) -> Result<Self, DecodeError> {
+        let id = header.command_id;
+        if id.is_response() && !header.command_status.is_ok() {
+            Ok(Self {
+                sequence: header.sequence,
+                status: header.command_status,
+                body: Body::empty_response_for(id).unwrap_or(Body::GenericNack),
+            })
+        } else {
+            Err(e)
+        }
     }
 
     /// Exact encoded size, for a single `reserve`.

@@ -273,3 +273,26 @@ impl Reader<'_> {
         self.rest.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::has_nul;
+
+    #[test]
+    fn has_nul_matches_contains() {
+        for len in 0..40usize {
+            let clean: Vec<u8> = (0..len).map(|i| (i % 255) as u8 + 1).collect();
+            assert!(!has_nul(&clean), "len {len}");
+            let high = vec![0x80u8; len];
+            assert!(!has_nul(&high), "len {len} high");
+            for at in 0..len {
+                let mut v = clean.clone();
+                v[at] = 0;
+                assert_eq!(has_nul(&v), v.contains(&0), "len {len} at {at}");
+                let mut h = high.clone();
+                h[at] = 0;
+                assert!(has_nul(&h), "len {len} at {at} high");
+            }
+        }
+    }
+}
