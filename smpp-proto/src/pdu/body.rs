@@ -406,6 +406,7 @@ impl MessageIdResp {
         })
     }
 
+    #[inline]
     pub(crate) fn encode<S: Sink>(&self, s: &mut S) -> Result<(), EncodeError> {
         put_cstr(s, "message_id", &self.message_id, 65)?;
         s.put(self.tlvs.as_bytes());

@@ -53,7 +53,7 @@ mod tlv;
 mod tlv_tag;
 mod wire_enum;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 pub use body::{
     AlertNotification, Bind, BindResp, CancelSm, DataSm, DeliverSm, DestAddress, MessageIdResp,
@@ -270,6 +270,7 @@ impl Body {
         }
     }
 
+    #[inline]
     fn encode<S: Sink>(&self, s: &mut S) -> Result<(), EncodeError> {
         match self {
             Self::BindReceiver(b) | Self::BindTransmitter(b) | Self::BindTransceiver(b) => {
@@ -487,7 +488,8 @@ impl Pdu {
     pub fn encode(&self, out: &mut BytesMut) -> Result<(), EncodeError> {
         // Pass 1 checks every field limit and counts; pass 2 writes into the buffer,
         // reserved once, without checking again.
-        let header_only = self.header_only();
+        let status = self.status.value();
+        let header_only = status != 0 && self.body.is_blank_response();
         let mut c = Counter::default();
         if !header_only {
             self.body.encode(&mut c)?;
@@ -499,13 +501,13 @@ impl Pdu {
         for (dst, v) in header.chunks_exact_mut(4).zip([
             len32,
             self.command_id().value(),
-            self.status.value(),
+            status,
             self.sequence.0,
         ]) {
             dst.copy_from_slice(&v.to_be_bytes());
         }
         out.reserve(len);
-        out.extend_from_slice(&header);
+        out.put_slice(&header);
         if c.0 == 0 {
             return Ok(());
         }
