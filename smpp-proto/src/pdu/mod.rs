@@ -270,7 +270,7 @@ impl Body {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn encode<S: Sink>(&self, s: &mut S) -> Result<(), EncodeError> {
         match self {
             Self::BindReceiver(b) | Self::BindTransmitter(b) | Self::BindTransceiver(b) => {

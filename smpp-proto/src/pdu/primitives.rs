@@ -199,7 +199,10 @@ impl Sink for BytesMut {
     const CHECK: bool = false;
     #[inline]
     fn put(&mut self, b: &[u8]) {
-        self.extend_from_slice(b);
+        // Empty TLV areas are the common case: skip the call to `memcpy`.
+        if !b.is_empty() {
+            self.extend_from_slice(b);
+        }
     }
     #[inline]
     fn put_u8(&mut self, v: u8) {
@@ -226,7 +229,10 @@ fn has_nul(b: &[u8]) -> bool {
             return true;
         }
     }
-    chunks.remainder().iter().any(|&c| c == 0)
+    // A plain loop: `contains` would call `memchr` for these few octets.
+    #[allow(clippy::manual_contains, reason = "contains calls memchr, slower here")]
+    let found = chunks.remainder().iter().any(|&c| c == 0);
+    found
 }
 
 /// Writes a C-Octet String, checking its maximum (`max` counts the NUL).
