@@ -344,7 +344,7 @@ impl SubmitSm {
         let sm_length = r.u8("sm_length")?;
         sm.short_message = r.octets("short_message", usize::from(sm_length))?;
         sm.tlvs = r.tlvs()?;
-        if !r.lenient && sm_length != 0 && sm.tlvs.contains(super::TlvTag::MessagePayload) {
+        if !r.lenient && sm_length != 0 && r.saw_message_payload {
             return Err(r.err(
                 "message_payload",
                 DecodeErrorKind::PayloadConflict,
@@ -408,6 +408,7 @@ impl MessageIdResp {
         })
     }
 
+    #[inline]
     pub(crate) fn encode<S: Sink>(&self, s: &mut S) -> Result<(), EncodeError> {
         put_cstr(s, "message_id", &self.message_id, 65)?;
         s.put(self.tlvs.as_bytes());
@@ -688,7 +689,7 @@ impl DataSm {
             data_coding: DataCoding(r.u8("data_coding")?),
             tlvs: r.tlvs()?,
         };
-        if !r.lenient && !d.tlvs.contains(super::TlvTag::MessagePayload) {
+        if !r.lenient && !r.saw_message_payload {
             return Err(r.err(
                 "message_payload",
                 DecodeErrorKind::MissingTlv { tag: 0x0424 },

@@ -3,7 +3,7 @@
 //! * **Framing first.** [`peek_frame`] / [`FrameDecoder`] read `command_length` before
 //!   anything else and refuse a value below 16 or above [`FrameLimits::max_pdu_len`]
 //!   before any allocation.
-//! * **Bodies with nom, complete mode, over exactly one frame.** [`Pdu::decode`] takes
+//! * **Bodies in complete mode (nom-style readers), over exactly one frame.** [`Pdu::decode`] takes
 //!   one frame as [`Bytes`]; every string and octet field of the result is a zero-copy
 //!   slice of it. Decoding `submit_sm`, `deliver_sm`, their responses and
 //!   `enquire_link` allocates nothing.
@@ -53,7 +53,7 @@ mod tlv;
 mod tlv_tag;
 mod wire_enum;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 pub use body::{
     AlertNotification, Bind, BindResp, CancelSm, DataSm, DeliverSm, DestAddress, MessageIdResp,
@@ -270,6 +270,7 @@ impl Body {
         }
     }
 
+    #[inline(always)]
     fn encode<S: Sink>(&self, s: &mut S) -> Result<(), EncodeError> {
         match self {
             Self::BindReceiver(b) | Self::BindTransmitter(b) | Self::BindTransceiver(b) => {
@@ -354,7 +355,7 @@ impl Pdu {
     /// # Errors
     /// A [`DecodeError`] saying which field failed and what to answer.
     pub fn decode(frame: Bytes) -> Result<Self, DecodeError> {
-        Self::decode_with(frame, &DecodeOptions::default())
+        Self::decode_frame(frame, false)
     }
 
     /// Decodes exactly one frame with the given options.
@@ -362,6 +363,11 @@ impl Pdu {
     /// # Errors
     /// A [`DecodeError`] saying which field failed and what to answer.
     pub fn decode_with(frame: Bytes, opts: &DecodeOptions) -> Result<Self, DecodeError> {
+        Self::decode_frame(frame, opts.lenient)
+    }
+
+    #[inline(always)]
+    fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
         let Some(header) = Header::parse(&frame) else {
             return Err(DecodeError::new(
                 None,
@@ -378,22 +384,85 @@ impl Pdu {
                 CommandStatus::InvCmdLen,
             ));
         }
-        let body_bytes = frame.get(HEADER_LEN..).unwrap_or_default();
-        let mut r = Reader::new(&frame, body_bytes, header, opts.lenient);
         let id = header.command_id;
+        // Header-only bodies are built in place (no body to parse, nothing to move).
+        let header_only = |body| {
+            Ok(Self {
+                sequence: header.sequence,
+                status: header.command_status,
+                body,
+            })
+        };
+        match id {
+            CommandId::EnquireLink => return header_only(Body::EnquireLink),
+            CommandId::EnquireLinkResp => return header_only(Body::EnquireLinkResp),
+            CommandId::Unbind => return header_only(Body::Unbind),
+            CommandId::UnbindResp => return header_only(Body::UnbindResp),
+            CommandId::GenericNack => return header_only(Body::GenericNack),
+            CommandId::CancelSmResp => return header_only(Body::CancelSmResp),
+            CommandId::ReplaceSmResp => return header_only(Body::ReplaceSmResp),
+            _ => {}
+        }
+        let mut r = Reader::new(&frame, HEADER_LEN, header, lenient);
+        // The hot bodies are wrapped straight into the result (through `Body::decode` a
+        // `Body`, 256 octets, was copied several times).
+        match id {
+            CommandId::SubmitSm => {
+                return Self::wrap(header, SubmitSm::decode(&mut r), Body::SubmitSm);
+            }
+            CommandId::DeliverSm => {
+                return Self::wrap(header, SubmitSm::decode(&mut r), Body::DeliverSm);
+            }
+            CommandId::SubmitSmResp => {
+                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::SubmitSmResp);
+            }
+            CommandId::DeliverSmResp => {
+                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::DeliverSmResp);
+            }
+            _ => {}
+        }
         let body = match Body::decode(id, &mut r) {
             Ok(b) => b,
-            // 3.4: an error response carries no body; whatever a peer put there is ignored.
-            Err(_) if id.is_response() && !header.command_status.is_ok() => {
-                Body::empty_response_for(id).unwrap_or(Body::GenericNack)
-            }
-            Err(e) => return Err(e),
+            Err(e) => return Self::body_error(header, e),
         };
         Ok(Self {
             sequence: header.sequence,
             status: header.command_status,
             body,
         })
+    }
+
+    #[inline(always)]
+    fn wrap<T>(
+        header: Header,
+        decoded: Result<T, DecodeError>,
+        variant: impl FnOnce(T) -> Body,
+    ) -> Result<Self, DecodeError> {
+        match decoded {
+            Ok(v) => Ok(Self {
+                sequence: header.sequence,
+                status: header.command_status,
+                body: variant(v),
+            }),
+            Err(e) => Self::body_error(header, e),
+        }
+    }
+
+    /// A body that failed to decode: 3.4 says an error response carries no body, so
+    /// whatever a peer put there is ignored; anything else is the error.
+    #[cold]
+    #[inline(never)]
+    fn body_error(header: Header, e: DecodeError) -> Result<Self, DecodeError> {
+        let id = header.command_id;
+        if id.is_response() && !header.command_status.is_ok() {
+            Ok(Self {
+                sequence: header.sequence,
+                status: header.command_status,
+                body: Body::empty_response_for(id).unwrap_or(Body::GenericNack),
+            })
+        } else {
+            Err(e)
+        }
     }
 
     /// Exact encoded size, for a single `reserve`.
@@ -417,21 +486,38 @@ impl Pdu {
     /// # Errors
     /// An [`EncodeError`] naming the field that breaks its limit.
     pub fn encode(&self, out: &mut BytesMut) -> Result<(), EncodeError> {
-        let len = self.encoded_len();
+        // Pass 1 checks every field limit and counts; pass 2 writes into the buffer,
+        // reserved once, without checking again.
+        let status = self.status.value();
+        let header_only = status != 0 && self.body.is_blank_response();
+        let mut c = Counter::default();
+        if !header_only {
+            self.body.encode(&mut c)?;
+        }
+        let len = HEADER_LEN + c.0;
         let len32 = u32::try_from(len).map_err(|_| EncodeError::PduTooLarge)?;
         let start = out.len();
-        out.reserve(len);
-        Sink::put_u32(out, len32);
-        Sink::put_u32(out, self.command_id().value());
-        Sink::put_u32(out, self.status.value());
-        Sink::put_u32(out, self.sequence.0);
-        if !self.header_only() {
-            if let Err(e) = self.body.encode(out) {
-                out.truncate(start);
-                return Err(e);
-            }
+        let mut header = [0u8; HEADER_LEN];
+        for (dst, v) in header.chunks_exact_mut(4).zip([
+            len32,
+            self.command_id().value(),
+            status,
+            self.sequence.0,
+        ]) {
+            dst.copy_from_slice(&v.to_be_bytes());
         }
-        debug_assert_eq!(out.len() - start, len);
+        out.reserve(len);
+        out.put_slice(&header);
+        if c.0 == 0 {
+            return Ok(());
+        }
+        let written = self.body.encode(out);
+        let pos = out.len() - start;
+        if let Err(e) = written {
+            out.truncate(start);
+            return Err(e);
+        }
+        debug_assert_eq!(pos, len);
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use super::tlv_tag::{TlvTag, ValueKind};
+use super::tlv_tag::{TlvTag, ValueKind, kind_of};
 use super::{COctetString, EncodeError, MessageState};
 
 /// A typed TLV value.
@@ -185,12 +185,18 @@ fn tlv_header(b: &[u8], pos: usize) -> Option<(u16, u16)> {
 
 /// Whether a TLV's length fits its tag's definition.
 pub(crate) fn length_ok(tag: TlvTag, len: usize) -> bool {
-    match tag.kind() {
+    kind_length_ok(tag.kind(), len)
+}
+
+/// Whether a length fits a value kind.
+#[inline]
+const fn kind_length_ok(kind: ValueKind, len: usize) -> bool {
+    match kind {
         ValueKind::U8 => len == 1,
         ValueKind::U16 => len == 2,
         ValueKind::U32 => len == 4,
-        ValueKind::CStr { max } => len >= 1 && len <= usize::from(max),
-        ValueKind::Octets { min, max } => len >= usize::from(min) && len <= usize::from(max),
+        ValueKind::CStr { max } => len >= 1 && len <= max as usize,
+        ValueKind::Octets { min, max } => len >= min as usize && len <= max as usize,
         ValueKind::NetworkErrorCode => len == 3,
         ValueKind::MsValidity => len == 1 || len == 4,
         ValueKind::EmptyOrU8 => len <= 1,
@@ -249,9 +255,13 @@ impl core::fmt::Debug for Tlvs {
 
 /// Outcome of scanning a TLV area.
 pub(crate) enum Scan {
-    Ok(Tlvs),
+    /// The area, and whether it holds a `message_payload`.
+    Ok(Tlvs, bool),
     Stream,
-    Length { tag: u16, len: u16 },
+    Length {
+        tag: u16,
+        len: u16,
+    },
 }
 
 impl Tlvs {
@@ -271,6 +281,7 @@ impl Tlvs {
     /// [`TlvValue::Raw`] value. 1-3 stray octets at the end are accepted either way.
     pub(crate) fn scan(area: Bytes, lenient: bool) -> Scan {
         let mut pos = 0usize;
+        let mut saw_message_payload = false;
         let bytes = area.as_ref();
         while let Some((tag, len)) = tlv_header(bytes, pos) {
             let end = pos + 4 + usize::from(len);
@@ -280,15 +291,19 @@ impl Tlvs {
                 }
                 return Scan::Stream;
             }
-            if !lenient && !length_ok(TlvTag::from(tag), usize::from(len)) {
+            if !lenient && !kind_length_ok(kind_of(tag), usize::from(len)) {
                 return Scan::Length { tag, len };
             }
+            saw_message_payload |= tag == TlvTag::MessagePayload.value();
             pos = end;
         }
-        Scan::Ok(Self {
-            raw: area,
-            valid: pos,
-        })
+        Scan::Ok(
+            Self {
+                raw: area,
+                valid: pos,
+            },
+            saw_message_payload,
+        )
     }
 
     /// Whether there are no TLVs (and no trailing octets).
