@@ -67,6 +67,9 @@ pub(crate) struct BenchArgs {
     /// Response timeout in seconds.
     #[arg(long, default_value_t = 30.0)]
     pub(crate) timeout: f64,
+    /// Send enquire_link after this many idle seconds.
+    #[arg(long, default_value_t = 30.0)]
+    pub(crate) enquire_link: f64,
     /// Print the result as one JSON object.
     #[arg(long)]
     pub(crate) json: bool,
@@ -177,10 +180,19 @@ pub(crate) async fn bench(
     let matched = Arc::new(AtomicU64::new(0));
     let ids: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(HashSet::new()));
     let early: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(HashSet::new()));
+    let el_timeout = Duration::from_secs_f64(a.enquire_link.clamp(0.5, 10.0));
     for _ in 0..a.binds {
         let mut b = builder(&conn, smpp_proto::session::BindKind::Transceiver)?
             .window(a.window)
-            .auto_ack(true);
+            .auto_ack(true)
+            .reconnect(Some(smpp_tokio::Reconnect {
+                initial: Duration::from_millis(200),
+                max: Duration::from_secs(2),
+            }))
+            .enquire_link_interval(Some(Duration::from_secs_f64(
+                a.enquire_link.clamp(0.1, 86_400.0),
+            )))
+            .session_config(move |c| c.enquire_link_timeout = el_timeout);
         if let Some(t) = a.tps {
             b = b.rate_limit(t);
         }

@@ -108,6 +108,7 @@ async fn steps(sim: &Sim) -> Result<bool, String> {
         encoding: BenchEncoding::Gsm7,
         profile: None,
         timeout: 10.0,
+        enquire_link: 30.0,
         json: false,
     };
     println!("5. bench: 3000 submits over 2 binds, window 10, with receipts");
