@@ -574,8 +574,10 @@ fn mo_messages(st: &State, k: u64, ref_num: u16) -> Vec<DeliverSm> {
     };
     let method = long.map_or(Concat::Udh8, SplitArg::concat);
     let reference = if method == Concat::Udh8 { ref_num & 0xFF } else { ref_num };
-    let mut policy = EncodingPolicy::default();
-    policy.latin1 = false;
+    let policy = EncodingPolicy {
+        latin1: false,
+        ..EncodingPolicy::default()
+    };
     let Ok(split) = split_text(&text, &policy, &SplitOptions::new(method, reference)) else {
         return Vec::new();
     };
