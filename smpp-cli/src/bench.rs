@@ -129,7 +129,11 @@ impl BenchResult {
             self.hist.max() as f64 / 1000.0,
         );
         if !self.errors.is_empty() {
-            let e: Vec<String> = self.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let e: Vec<String> = self
+                .errors
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
             s.push_str(&format!("\nerrors: {}", e.join(", ")));
         }
         if self.receipts > 0 || self.matched > 0 {
@@ -198,7 +202,12 @@ pub(crate) async fn bench(
         }
         let (c, mut ev) = connect(b, &format!("{addr_host}:{port}")).await?;
         clients.push(c);
-        let (r, m, ids, early) = (receipts.clone(), matched.clone(), ids.clone(), early.clone());
+        let (r, m, ids, early) = (
+            receipts.clone(),
+            matched.clone(),
+            ids.clone(),
+            early.clone(),
+        );
         tokio::spawn(async move {
             while let Some(e) = ev.recv().await {
                 if let ClientEvent::Delivery(d) = e {
@@ -209,8 +218,9 @@ pub(crate) async fn bench(
                         r.fetch_add(1, Ordering::Relaxed);
                         let keys = receipt_keys(&info.id);
                         let hit = {
-                            let mut set =
-                                ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                            let mut set = ids
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner);
                             keys.iter().any(|k| set.remove(k))
                         };
                         if hit {
@@ -390,10 +400,16 @@ pub(crate) async fn run(a: BenchArgs) -> Result<bool, String> {
         println!(
             "bench: {} submits to {host}:{port}{}, {} bind(s), window {}{}",
             a.count,
-            if sim.is_some() { " (in-process simulator)" } else { "" },
+            if sim.is_some() {
+                " (in-process simulator)"
+            } else {
+                ""
+            },
             a.binds,
             a.window,
-            a.tps.map(|t| format!(", {t}/s per bind")).unwrap_or_default()
+            a.tps
+                .map(|t| format!(", {t}/s per bind"))
+                .unwrap_or_default()
         );
     }
     let r = bench(&a, &host, port, !a.json).await;

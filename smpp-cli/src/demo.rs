@@ -91,7 +91,10 @@ async fn steps(sim: &Sim) -> Result<bool, String> {
             d.ack.accept();
         }
     }
-    println!("4. {delivered} of {expected} delivery receipts back, all DELIVRD: {}", delivered == expected);
+    println!(
+        "4. {delivered} of {expected} delivery receipts back, all DELIVRD: {}",
+        delivered == expected
+    );
     all_ok &= delivered == expected;
     let _ = client.unbind().await;
     let b = BenchArgs {

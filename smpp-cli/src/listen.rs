@@ -43,7 +43,10 @@ pub(crate) async fn run(a: ListenArgs) -> Result<bool, String> {
     let b = builder(&a.conn, a.bind.kind())?;
     let (client, mut events) = connect(b, &format!("{}:{}", a.conn.host, a.conn.port)).await?;
     emit(a.json, &json!({"event": "bound"}), || {
-        format!("bound to {}:{}, waiting for messages", a.conn.host, a.conn.port)
+        format!(
+            "bound to {}:{}, waiting for messages",
+            a.conn.host, a.conn.port
+        )
     });
     let mut seen = 0u64;
     let stop = async {
@@ -76,19 +79,34 @@ pub(crate) async fn run(a: ListenArgs) -> Result<bool, String> {
                     emit(
                         a.json,
                         &json!({"event": "mo", "from": from, "to": to, "data_coding": dc, "parts": d.parts, "text": text}),
-                        || format!("MO from {from} to {to} ({} part(s), data_coding {dc:#04x}): {text}", d.parts),
+                        || {
+                            format!(
+                                "MO from {from} to {to} ({} part(s), data_coding {dc:#04x}): {text}",
+                                d.parts
+                            )
+                        },
                     );
                 } else {
-                    emit(a.json, &json!({"event": "mo", "parts": d.parts, "text": d.text}), || {
-                        format!("MO ({} part(s)): {}", d.parts, d.text.clone().unwrap_or_default())
-                    });
+                    emit(
+                        a.json,
+                        &json!({"event": "mo", "parts": d.parts, "text": d.text}),
+                        || {
+                            format!(
+                                "MO ({} part(s)): {}",
+                                d.parts,
+                                d.text.clone().unwrap_or_default()
+                            )
+                        },
+                    );
                 }
                 d.ack.accept();
             }
             ClientEvent::Disconnected { reason } => {
-                emit(a.json, &json!({"event": "disconnected", "reason": format!("{reason:?}")}), || {
-                    format!("disconnected: {reason:?} (reconnecting)")
-                });
+                emit(
+                    a.json,
+                    &json!({"event": "disconnected", "reason": format!("{reason:?}")}),
+                    || format!("disconnected: {reason:?} (reconnecting)"),
+                );
             }
             ClientEvent::Bound { .. } => {}
             ClientEvent::Stopped => break,

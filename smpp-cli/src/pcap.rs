@@ -37,7 +37,9 @@ impl Flow {
             self.next = Some(next.wrapping_add(new.len() as u32));
         }
         while let Some(n) = self.next {
-            let Some(d) = self.ahead.remove(&n) else { break };
+            let Some(d) = self.ahead.remove(&n) else {
+                break;
+            };
             self.buf.extend_from_slice(&d);
             self.next = Some(n.wrapping_add(d.len() as u32));
         }
@@ -90,7 +92,9 @@ pub(crate) fn run(path: &std::path::Path, json: bool) -> Result<bool, String> {
             ),
             _ => continue,
         };
-        let Some(TransportSlice::Tcp(tcp)) = &s.transport else { continue };
+        let Some(TransportSlice::Tcp(tcp)) = &s.transport else {
+            continue;
+        };
         let key = (
             SocketAddr::new(src, tcp.source_port()),
             SocketAddr::new(dst, tcp.destination_port()),

@@ -4,9 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use smpp_proto::pdu::{
-    DataCoding, EsmClass, RegisteredDelivery, SubmitSm, Tlv, TlvTag, Tlvs,
-};
+use smpp_proto::pdu::{DataCoding, EsmClass, RegisteredDelivery, SubmitSm, Tlv, TlvTag, Tlvs};
 use smpp_proto::segment::{SplitOptions, split_binary};
 use smpp_proto::session::Outcome;
 use smpp_proto::text::{EncodingPolicy, ShiftTables, TextEncoding};
@@ -101,11 +99,7 @@ fn outcome_str(o: &Outcome) -> String {
     }
 }
 
-async fn send_hex(
-    client: &Client,
-    a: &SendArgs,
-    hex: &str,
-) -> Result<(u8, Vec<Outcome>), String> {
+async fn send_hex(client: &Client, a: &SendArgs, hex: &str) -> Result<(u8, Vec<Outcome>), String> {
     let data = crate::decode::parse_hex(hex).map_err(|e| format!("bad --hex: {e}"))?;
     if data.is_empty() {
         return Err("bad --hex: no data".into());
@@ -146,9 +140,9 @@ async fn send_hex(
 pub(crate) async fn run(a: SendArgs) -> Result<bool, String> {
     let text = match (&a.text, &a.text_file) {
         (Some(t), _) => Some(t.clone()),
-        (None, Some(f)) => Some(
-            std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?,
-        ),
+        (None, Some(f)) => {
+            Some(std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?)
+        }
         _ => None,
     };
     if let Some(h) = &a.hex {
@@ -198,7 +192,12 @@ pub(crate) async fn run(a: SendArgs) -> Result<bool, String> {
     emit(
         a.json,
         &json!({"event": "encoded", "encoding": enc_name(dc), "data_coding": dc, "parts": total}),
-        || format!("encoding {} (data_coding {dc:#04x}), {total} part(s)", enc_name(dc)),
+        || {
+            format!(
+                "encoding {} (data_coding {dc:#04x}), {total} part(s)",
+                enc_name(dc)
+            )
+        },
     );
     let mut ok = true;
     let mut ids = Vec::new();

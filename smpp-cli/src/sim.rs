@@ -324,7 +324,10 @@ struct Buckets(Mutex<HashMap<String, (f64, Instant)>>);
 
 impl Buckets {
     fn take(&self, key: &str, rate: u32) -> bool {
-        let mut m = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         let rate = f64::from(rate.max(1));
         let e = m.entry(key.to_owned()).or_insert((rate, now));
@@ -489,7 +492,10 @@ async fn handle(st: Arc<State>, ctx: RequestContext, body: Body) -> Reply {
         }
     }
     let over = {
-        let mut m = st.inflight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut m = st
+            .inflight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let e = m.entry(ctx.connection).or_insert(0);
         *e += 1;
         st.eff.window.is_some_and(|w| *e > w)
@@ -513,7 +519,10 @@ async fn handle(st: Arc<State>, ctx: RequestContext, body: Body) -> Reply {
         }
         Reply::ok(Body::SubmitSmResp(MessageIdResp::new(id)))
     };
-    let mut m = st.inflight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut m = st
+        .inflight
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(e) = m.get_mut(&ctx.connection) {
         *e = e.saturating_sub(1);
     }
@@ -573,7 +582,11 @@ fn mo_messages(st: &State, k: u64, ref_num: u16) -> Vec<DeliverSm> {
         (false, false) => format!("MO {k}: hello from the handset"),
     };
     let method = long.map_or(Concat::Udh8, SplitArg::concat);
-    let reference = if method == Concat::Udh8 { ref_num & 0xFF } else { ref_num };
+    let reference = if method == Concat::Udh8 {
+        ref_num & 0xFF
+    } else {
+        ref_num
+    };
     let policy = EncodingPolicy {
         latin1: false,
         ..EncodingPolicy::default()
@@ -726,7 +739,9 @@ impl Sim {
                 let mut k = 0u64;
                 loop {
                     tick.tick().await;
-                    let Some(server) = st3.server.get() else { continue };
+                    let Some(server) = st3.server.get() else {
+                        continue;
+                    };
                     let known: Vec<String> = st3
                         .known
                         .lock()
@@ -814,11 +829,9 @@ fn tls_acceptor(
             (chain, key, None)
         }
         _ => {
-            let ck = rcgen::generate_simple_self_signed(vec![
-                "localhost".into(),
-                "127.0.0.1".into(),
-            ])
-            .map_err(|e| format!("generating a certificate: {e}"))?;
+            let ck =
+                rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
+                    .map_err(|e| format!("generating a certificate: {e}"))?;
             let path = std::env::temp_dir().join(format!("smpp-sim-{}.pem", std::process::id()));
             std::fs::write(&path, ck.cert.pem())
                 .map_err(|e| format!("writing {}: {e}", path.display()))?;
@@ -871,7 +884,9 @@ async fn accept_loop(
         let f = f.clone();
         tokio::spawn(async move {
             f.counters.connections.fetch_add(1, Ordering::Relaxed);
-            let Ok(up) = TcpStream::connect(direct).await else { return };
+            let Ok(up) = TcpStream::connect(direct).await else {
+                return;
+            };
             let _ = up.set_nodelay(true);
             match tls {
                 None => proxy(tcp, up, &f).await,
@@ -952,7 +967,8 @@ where
                             forward = false;
                             f.counters.nacked.fetch_add(1, Ordering::Relaxed);
                             let mut out = BytesMut::new();
-                            let mut nack = Pdu::new(SequenceNumber(h.sequence.0), Body::GenericNack);
+                            let mut nack =
+                                Pdu::new(SequenceNumber(h.sequence.0), Body::GenericNack);
                             nack.status = CommandStatus::SysErr;
                             if nack.encode(&mut out).is_ok() {
                                 let _ = to_client.send(out.freeze());

@@ -35,12 +35,7 @@ fn sim(args: &[&str]) -> Sim {
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("first line");
-    let addr = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .expect("address")
-        .to_owned();
+    let addr = line.trim().rsplit(' ').next().expect("address").to_owned();
     let (host, port) = addr.rsplit_once(':').expect("host:port");
     Sim {
         host: host.to_owned(),
@@ -86,7 +81,11 @@ fn bench_json(s: &Sim, args: &[&str]) -> Value {
         .as_object()
         .map(|m| m.values().filter_map(Value::as_u64).sum())
         .unwrap_or(0);
-    assert_eq!(j["submitted"].as_u64(), Some(j["ok"].as_u64().unwrap() + errors), "{j}");
+    assert_eq!(
+        j["submitted"].as_u64(),
+        Some(j["ok"].as_u64().unwrap() + errors),
+        "{j}"
+    );
     assert_eq!(j["failed"].as_u64(), Some(errors), "{j}");
     j
 }
@@ -97,16 +96,34 @@ fn send_prints_ids_and_receipts() {
     let o = on(
         &s,
         "send",
-        &["--to", "4512345678", "--text", "Grüße 👋", "--wait-receipt", "5", "--json"],
+        &[
+            "--to",
+            "4512345678",
+            "--text",
+            "Grüße 👋",
+            "--wait-receipt",
+            "5",
+            "--json",
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let ev = json_lines(&o);
     assert_eq!(ev[0]["encoding"], "UCS-2");
-    assert!(ev.iter().any(|e| e["event"] == "submitted" && e["ok"] == true));
-    assert!(ev.iter().any(|e| e["event"] == "receipt" && e["stat"] == "DELIVRD"));
+    assert!(
+        ev.iter()
+            .any(|e| e["event"] == "submitted" && e["ok"] == true)
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e["event"] == "receipt" && e["stat"] == "DELIVRD")
+    );
     // A long one, split with SAR, in text mode.
     let long = "x".repeat(400);
-    let o = on(&s, "send", &["--to", "4512345678", "--text", &long, "--split", "sar"]);
+    let o = on(
+        &s,
+        "send",
+        &["--to", "4512345678", "--text", &long, "--split", "sar"],
+    );
     assert!(o.status.success());
     assert!(stdout(&o).contains("3 part(s)"), "{}", stdout(&o));
     // Binary.
@@ -117,13 +134,24 @@ fn send_prints_ids_and_receipts() {
 #[test]
 fn listen_prints_reassembled_mo() {
     let s = sim(&["--mo-rate", "20", "--mo-long", "sar", "--mo-ucs2"]);
-    let o = on(&s, "listen", &["--count", "6", "--duration", "10", "--json"]);
+    let o = on(
+        &s,
+        "listen",
+        &["--count", "6", "--duration", "10", "--json"],
+    );
     assert!(o.status.success());
-    let ev: Vec<Value> = json_lines(&o).into_iter().filter(|e| e["event"] == "mo").collect();
+    let ev: Vec<Value> = json_lines(&o)
+        .into_iter()
+        .filter(|e| e["event"] == "mo")
+        .collect();
     assert_eq!(ev.len(), 6, "{}", stdout(&o));
     assert!(ev.iter().any(|e| e["parts"].as_u64() > Some(1)));
     assert!(ev.iter().any(|e| e["data_coding"] == 8));
-    assert!(ev.iter().all(|e| e["text"].as_str().is_some_and(|t| t.starts_with("MO ") || t.contains('П'))));
+    assert!(ev.iter().all(|e| {
+        e["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("MO ") || t.contains('П'))
+    }));
 }
 
 #[test]
@@ -163,10 +191,25 @@ fn profile_8x8_refuses_the_fifth_bind_and_throttles() {
 #[test]
 fn profile_gatewayapi_err_quirk() {
     let s = sim(&["--profile", "gatewayapi", "--outcomes", "0:1:0:0"]);
-    let o = on(&s, "send", &["--to", "4512345678", "--text", "hi", "--wait-receipt", "5", "--json"]);
+    let o = on(
+        &s,
+        "send",
+        &[
+            "--to",
+            "4512345678",
+            "--text",
+            "hi",
+            "--wait-receipt",
+            "5",
+            "--json",
+        ],
+    );
     // Not delivered: exit 1, and err:126 for 0x107E.
     assert!(!o.status.success());
-    let r = json_lines(&o).into_iter().find(|e| e["event"] == "receipt").expect("receipt");
+    let r = json_lines(&o)
+        .into_iter()
+        .find(|e| e["event"] == "receipt")
+        .expect("receipt");
     assert_eq!(r["stat"], "UNDELIV");
     assert_eq!(r["err"], "126");
 }
@@ -174,17 +217,50 @@ fn profile_gatewayapi_err_quirk() {
 #[test]
 fn profile_vonage_and_wavix() {
     let s = sim(&["--profile", "vonage"]);
-    let o = on(&s, "send", &["--to", "4512345678", "--text", "hi", "--wait-receipt", "5", "--json"]);
+    let o = on(
+        &s,
+        "send",
+        &[
+            "--to",
+            "4512345678",
+            "--text",
+            "hi",
+            "--wait-receipt",
+            "5",
+            "--json",
+        ],
+    );
     assert!(o.status.success(), "{}", stdout(&o));
     let ev = json_lines(&o);
-    let id = ev.iter().find(|e| e["event"] == "submitted").unwrap()["message_id"].as_str().unwrap().to_owned();
+    let id = ev.iter().find(|e| e["event"] == "submitted").unwrap()["message_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let r = ev.iter().find(|e| e["event"] == "receipt").unwrap();
-    assert_eq!(r["message_id"].as_str().unwrap(), u64::from_str_radix(&id, 16).unwrap().to_string());
+    assert_eq!(
+        r["message_id"].as_str().unwrap(),
+        u64::from_str_radix(&id, 16).unwrap().to_string()
+    );
     assert!(r["text"].as_str().unwrap().ends_with("text:none"));
     // Wavix: 20/s per account, receipted_message_id TLV.
     let s = sim(&["--profile", "wavix", "--outcomes", "0:0:0:1"]);
-    let o = on(&s, "send", &["--to", "4512345678", "--text", "hi", "--wait-receipt", "5", "--json"]);
-    let r = json_lines(&o).into_iter().find(|e| e["event"] == "receipt").expect("receipt");
+    let o = on(
+        &s,
+        "send",
+        &[
+            "--to",
+            "4512345678",
+            "--text",
+            "hi",
+            "--wait-receipt",
+            "5",
+            "--json",
+        ],
+    );
+    let r = json_lines(&o)
+        .into_iter()
+        .find(|e| e["event"] == "receipt")
+        .expect("receipt");
     assert_eq!(r["stat"], "REJECTD");
     let j = bench_json(&s, &["-n", "60"]);
     assert!(j["errors"]["ESME_RTHROTTLED"].as_u64() > Some(0), "{j}");
@@ -200,7 +276,10 @@ fn faults_every_submit_gets_one_outcome() {
         (&["--nack-every", "25"], &[]),
         (&["--throttle-burst", "40:5"], &[]),
         (&["--early-receipt"], &["--receipts"]),
-        (&["--double-receipt", "--enroute", "--out-of-order"], &["--receipts"]),
+        (
+            &["--double-receipt", "--enroute", "--out-of-order"],
+            &["--receipts"],
+        ),
         (&["--no-enquire-link"], &["--enquire-link", "0.3"]),
         (&["--window", "3", "--delay-ms", "5"], &[]),
     ];
@@ -214,7 +293,14 @@ fn faults_every_submit_gets_one_outcome() {
             assert_eq!(j["receipts_matched"], j["ok"], "{sim_args:?}: {j}");
         }
         if sim_args[0] == "--nack-every" {
-            assert!(j["errors"].as_object().unwrap().keys().any(|k| k.contains("generic_nack")), "{j}");
+            assert!(
+                j["errors"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .any(|k| k.contains("generic_nack")),
+                "{j}"
+            );
         }
         if sim_args[0] == "--withhold-every" {
             assert_eq!(j["errors"]["timeout"], 6, "{j}");
@@ -225,7 +311,11 @@ fn faults_every_submit_gets_one_outcome() {
     let o = on(&s, "send", &["--to", "1", "--text", "x"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("bind refused"));
-    assert!(on(&s, "send", &["--to", "1", "--text", "x"]).status.success());
+    assert!(
+        on(&s, "send", &["--to", "1", "--text", "x"])
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -244,7 +334,18 @@ fn tls_listener() {
     let (_, port) = addr.rsplit_once(':').unwrap();
     let ca = c.trim().rsplit(' ').next().unwrap().to_owned();
     let o = smpp(&[
-        "send", "--host", "localhost", "--port", port, "--tls", "--ca", &ca, "--to", "1", "--text", "tls",
+        "send",
+        "--host",
+        "localhost",
+        "--port",
+        port,
+        "--tls",
+        "--ca",
+        &ca,
+        "--to",
+        "1",
+        "--text",
+        "tls",
     ]);
     let _ = child.kill();
     let _ = child.wait();
@@ -257,7 +358,9 @@ fn decode_pcap() {
     use pcap_file::pcap::{PcapPacket, PcapWriter};
     // enquire_link + submit_sm, the submit cut across two segments.
     let el = hex("00000010000000150000000000000001");
-    let sm = hex("0000003c00000004000000000000000a0005004d7953686f7000010134353132333435363738000000000000010000000b48656c6c6f20576f726c64");
+    let sm = hex(
+        "0000003c00000004000000000000000a0005004d7953686f7000010134353132333435363738000000000000010000000b48656c6c6f20576f726c64",
+    );
     let mut stream = el.clone();
     stream.extend_from_slice(&sm);
     let (a, b) = stream.split_at(30);
@@ -271,7 +374,12 @@ fn decode_pcap() {
             .tcp(40000, 2775, seq, 65535);
         let mut pkt = Vec::new();
         builder.write(&mut pkt, seg).unwrap();
-        w.write_packet(&PcapPacket::new(std::time::Duration::ZERO, pkt.len() as u32, &pkt)).unwrap();
+        w.write_packet(&PcapPacket::new(
+            std::time::Duration::ZERO,
+            pkt.len() as u32,
+            &pkt,
+        ))
+        .unwrap();
         seq += seg.len() as u32;
     }
     drop(w);
@@ -286,12 +394,20 @@ fn decode_pcap() {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 #[test]
 fn bad_input_is_one_line_and_nonzero() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
     let cases: Vec<Vec<&str>> = vec![
         vec!["send", "--bogus"],
         vec!["sim", "--profile", "nosuch"],
