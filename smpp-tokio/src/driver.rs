@@ -7,6 +7,7 @@
 //! stored under its sequence number), then the next deadline.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
@@ -14,6 +15,8 @@ use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus};
 use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
+
+use crate::metrics::{Counters, Seen};
 
 /// The answer to a command that sends a request.
 pub(crate) type Done = oneshot::Sender<Result<Outcome, SendError>>;
@@ -72,6 +75,8 @@ pub(crate) struct Driver {
     /// A request that could not be sent yet (window full, rate limit, back-off).
     pub(crate) parked: Option<Cmd>,
     retry_at: Option<Instant>,
+    counters: Option<Arc<Counters>>,
+    seen: Seen,
 }
 
 impl Driver {
@@ -82,19 +87,43 @@ impl Driver {
         events: mpsc::UnboundedSender<Event>,
     ) -> Self {
         Self {
-            session,
             cmds,
             answers,
             events,
-            pending: HashMap::new(),
+            pending: HashMap::with_capacity(session.config().window.min(4096)),
+            session,
             parked: None,
             retry_at: None,
+            counters: None,
+            seen: Seen::default(),
+        }
+    }
+
+    /// Reports this session's counters into `c` (they accumulate across drivers).
+    pub(crate) fn with_counters(mut self, c: Arc<Counters>) -> Self {
+        self.counters = Some(c);
+        self
+    }
+
+    fn sync_counters(&mut self) {
+        if let Some(c) = &self.counters {
+            c.sync(
+                &mut self.seen,
+                self.session.stats(),
+                self.session.in_flight(),
+            );
         }
     }
 
     pub(crate) fn apply(&mut self, cmd: Cmd) {
         let now = now();
         let (r, done, cmd_back) = match cmd {
+            // Fast path: when a message could go out now, no refusal can be one worth
+            // retrying (window, buffer, throttle, rate and bind state were all checked),
+            // so the body moves into the session without a copy.
+            Cmd::Request { body, done } if self.session.can_send() => {
+                (self.session.send_request(now, body), Some(done), None)
+            }
             Cmd::Request { body, done } => match self.session.send_request(now, body.clone()) {
                 Err(e) if self.retryable(&e) => (Err(e), None, Some(Cmd::Request { body, done })),
                 r => (r, Some(done), None),
@@ -188,6 +217,19 @@ impl Driver {
         }
     }
 
+    /// Takes queued commands while they can go out at once (up to the window), so one
+    /// turn queues many PDUs and they leave in one coalesced write.
+    fn pull_commands(&mut self) {
+        let mut budget = self.session.config().window.max(1);
+        while budget > 0 && self.parked.is_none() && self.session.can_send() {
+            match self.cmds.try_recv() {
+                Ok(c) => self.apply(c),
+                Err(_) => break,
+            }
+            budget -= 1;
+        }
+    }
+
     fn deadline(&self) -> Option<Instant> {
         match (self.session.poll_timeout(), self.retry_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -233,7 +275,8 @@ impl Driver {
                 }
                 r = wr.write(&wbuf), if !wbuf.is_empty() => match r {
                     Ok(n) if n > 0 => bytes::Buf::advance(&mut wbuf, n),
-                    _ => {
+                    r => {
+                        if let Err(e) = r { tracing::debug!(error = %e, "write failed"); }
                         wbuf = Bytes::new();
                         if closed { break; }
                         eof = true;
@@ -243,7 +286,11 @@ impl Driver {
                 r = rd.read_buf(&mut rbuf), if want_read => {
                     match r {
                         Ok(n) if n > 0 => self.session.handle_bytes(now(), &rbuf),
-                        _ => { eof = true; self.session.handle_eof(now()); }
+                        r => {
+                            if let Err(e) = r { tracing::debug!(error = %e, "read failed"); }
+                            eof = true;
+                            self.session.handle_eof(now());
+                        }
                     }
                     rbuf.clear();
                 }
@@ -264,7 +311,13 @@ impl Driver {
                 self.retry_parked();
                 closed |= self.drain_events();
             }
+            if !closed {
+                self.pull_commands();
+                closed |= self.drain_events();
+            }
+            self.sync_counters();
         }
+        self.sync_counters();
         let _ = wr.shutdown().await;
         // Anything still pending was resolved by the session's Closed; a dropped oneshot
         // would be a bug, so resolve leftovers as lost.
