@@ -274,6 +274,10 @@ impl Driver {
                     if let Some(a) = a { self.answer(a); }
                 }
                 r = wr.write(&wbuf), if !wbuf.is_empty() => match r {
+                    Ok(n) if n >= wbuf.len() => {
+                        // Drop the buffer at once so the session can reuse its memory.
+                        wbuf = Bytes::new();
+                    }
                     Ok(n) if n > 0 => bytes::Buf::advance(&mut wbuf, n),
                     r => {
                         if let Err(e) = r { tracing::debug!(error = %e, "write failed"); }
