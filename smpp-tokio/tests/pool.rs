@@ -102,8 +102,11 @@ async fn host_down_mid_load_then_back() {
         .filter(|o| matches!(o, Ok(Outcome::ConnectionLost | Outcome::Unbound)))
         .count();
     assert_eq!(ok + lost, 600, "{outs:?}");
-    // Everything after the shutdown went to the other host.
-    assert_eq!(requests(&a) + b_before, ok as u64);
+    // Everything after the shutdown went to the other host, and nothing was sent
+    // twice: the servers saw at most 600 (a request B took but whose answer was lost in
+    // the shutdown resolves as lost, not ok).
+    let seen = requests(&a) + b_before;
+    assert!(seen >= ok as u64 && seen <= 600, "seen {seen}, ok {ok}");
     assert!(
         b_before > 0 && requests(&a) > 300,
         "{b_before} {}",
