@@ -65,13 +65,34 @@ pub(crate) fn now() -> Instant {
     tokio::time::Instant::now().into_std()
 }
 
+/// Sequence numbers are distinct small integers: a multiplicative hash is enough and
+/// much cheaper than SipHash on the per-request insert/remove.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct SeqHasher(u64);
+
+impl std::hash::Hasher for SeqHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type Pending = HashMap<u32, Done, std::hash::BuildHasherDefault<SeqHasher>>;
+
 /// One connection's driver state.
 pub(crate) struct Driver {
     pub(crate) session: Session,
     pub(crate) cmds: mpsc::Receiver<Cmd>,
     pub(crate) answers: mpsc::UnboundedReceiver<Answer>,
     pub(crate) events: mpsc::UnboundedSender<Event>,
-    pending: HashMap<u32, Done>,
+    pending: Pending,
     /// A request that could not be sent yet (window full, rate limit, back-off).
     pub(crate) parked: Option<Cmd>,
     retry_at: Option<Instant>,
@@ -90,7 +111,10 @@ impl Driver {
             cmds,
             answers,
             events,
-            pending: HashMap::with_capacity(session.config().window.min(4096)),
+            pending: Pending::with_capacity_and_hasher(
+                session.config().window.min(4096),
+                Default::default(),
+            ),
             session,
             parked: None,
             retry_at: None,
