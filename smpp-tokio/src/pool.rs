@@ -73,6 +73,9 @@ impl PoolBuilder {
     /// unreachable keep trying in the background (their own reconnect policy, or 1 s to
     /// 30 s) and join when they bind.
     ///
+    /// Keep reading the returned event stream (deliveries and receipts of every member
+    /// arrive there): like a [`Client`]'s, a full stream holds its members back.
+    ///
     /// # Errors
     /// The first member's error when every member fails its first attempt (the pool
     /// then stops), [`ConnectError::Closed`] for a pool without members.
