@@ -201,3 +201,31 @@ async fn client_stats_count() {
     assert_eq!(st.timeouts, 0);
     assert!(c.is_bound());
 }
+
+#[tokio::test]
+async fn send_text_through_the_pool() {
+    let a = Server::builder().listen("127.0.0.1:0").await.unwrap();
+    let b = Server::builder().listen("127.0.0.1:0").await.unwrap();
+    let (pool, _ev) = PoolBuilder::new()
+        .member(member(&a.local_addr()))
+        .member(member(&b.local_addr()))
+        .connect()
+        .await
+        .unwrap();
+    let text = "€uro ".repeat(70); // 3 parts
+    let sent = pool
+        .send_text(
+            "Shop",
+            "4512345678",
+            &text,
+            &smpp_tokio::TextOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent.parts.len(), 3);
+    assert!(sent.all_ok());
+    assert_eq!(requests(&a) + requests(&b), 3);
+    let m = pool.members();
+    assert_eq!(m.len(), 2);
+    assert!(m.iter().all(|m| m.in_flight == 0));
+}
