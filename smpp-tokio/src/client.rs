@@ -16,9 +16,11 @@ use smpp_proto::session::{
 use smpp_proto::text::{EncodingPolicy, TextEncoding};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 use crate::driver::{Answer, Cmd, Driver, now};
 use crate::error::{ClientError, ConnectError};
+use crate::metrics::{Counters, SessionCounters};
 use crate::tls::TlsConnect;
 
 /// How to reconnect after a drop.
@@ -64,6 +66,9 @@ pub struct ClientBuilder {
     reconnect: Option<Reconnect>,
     auto_ack: bool,
     connect_timeout: Duration,
+    /// Pool members: requests never sent hand back `SendError::NotBound` at a drop
+    /// instead of waiting for the reconnect, so the pool sends them elsewhere.
+    pub(crate) reroute: bool,
 }
 
 impl core::fmt::Debug for ClientBuilder {
@@ -90,6 +95,7 @@ impl ClientBuilder {
             reconnect: Some(Reconnect::default()),
             auto_ack: false,
             connect_timeout: Duration::from_secs(10),
+            reroute: false,
         }
     }
     /// The `system_id` (user name).
@@ -166,6 +172,12 @@ impl ClientBuilder {
         self.auto_ack = on;
         self
     }
+    pub(crate) fn addr(&self) -> &str {
+        &self.addr
+    }
+    pub(crate) fn reconnect_policy(&self) -> Option<Reconnect> {
+        self.reconnect.clone()
+    }
     /// Full access to the session settings.
     #[must_use]
     pub fn session_config(mut self, f: impl FnOnce(&mut SessionConfig)) -> Self {
@@ -183,13 +195,29 @@ impl ClientBuilder {
         let (app_tx, app_rx) = mpsc::channel(1024);
         let (first_tx, first_rx) = oneshot::channel();
         let shutdown = Arc::new(AtomicBool::new(false));
-        tokio::spawn(manage(self, cmd_rx, app_tx, first_tx, shutdown.clone()));
+        let counters = Arc::new(Counters::new(
+            "esme",
+            &self.bind.system_id.to_string_lossy(),
+            &self.addr,
+        ));
+        let bound = Arc::new(AtomicBool::new(false));
+        tokio::spawn(manage(
+            self,
+            cmd_rx,
+            app_tx,
+            first_tx,
+            shutdown.clone(),
+            counters.clone(),
+            bound.clone(),
+        ));
         match first_rx.await {
             Ok(Ok(())) => Ok((
                 Client {
                     cmds: cmd_tx,
                     shutdown,
                     reference: Arc::new(AtomicU16::new(1)),
+                    counters,
+                    bound,
                 },
                 app_rx,
             )),
@@ -358,9 +386,29 @@ pub struct Client {
     cmds: mpsc::Sender<Cmd>,
     shutdown: Arc<AtomicBool>,
     reference: Arc<AtomicU16>,
+    counters: Arc<Counters>,
+    bound: Arc<AtomicBool>,
 }
 
 impl Client {
+    /// This client's counters (summed over its reconnects).
+    #[must_use]
+    pub fn stats(&self) -> SessionCounters {
+        self.counters.snapshot()
+    }
+
+    /// Whether the connection is bound right now (false while reconnecting).
+    #[must_use]
+    pub fn is_bound(&self) -> bool {
+        self.bound.load(Ordering::SeqCst)
+    }
+
+    /// Whether the client stopped for good (unbound, closed, or reconnect disabled).
+    #[must_use]
+    pub fn is_closed(&self) -> bool {
+        self.cmds.is_closed()
+    }
+
     /// Sends any request and waits for its one outcome. While the connection is down the
     /// request waits for the reconnect; in flight at a drop it resolves as
     /// [`Outcome::ConnectionLost`] and is never resent by the client.
@@ -401,46 +449,13 @@ impl Client {
         opts: &TextOptions,
     ) -> Result<SentText, ClientError> {
         let reference = self.reference.fetch_add(1, Ordering::Relaxed);
-        let reference = if opts.split == Concat::Udh8 {
-            reference & 0xFF
-        } else {
-            reference
-        };
-        let so = SplitOptions::new(opts.split, reference);
-        let split = match opts.encoding {
-            Some(e) => split_encoded(text, e, &so),
-            None => split_text(text, &opts.policy, &so),
-        }
-        .map_err(ClientError::Split)?;
-        let mut futs = Vec::with_capacity(split.parts.len());
-        for part in &split.parts {
-            let mut sm = SubmitSm::new(from, to, part.short_message.clone())
-                .with_data_coding(DataCoding(part.data_coding))
-                .with_registered_delivery(opts.registered_delivery)
-                .with_esm_class(EsmClass(0).with_udhi(part.udhi));
-            let mut tlvs = Vec::new();
-            if let Some(p) = &part.message_payload {
-                tlvs.push(Tlv::message_payload(p.clone()));
-            }
-            if let Some(s) = part.sar {
-                tlvs.push(Tlv::u16(TlvTag::SarMsgRefNum, s.reference));
-                tlvs.push(Tlv::u8(TlvTag::SarTotalSegments, s.total));
-                tlvs.push(Tlv::u8(TlvTag::SarSegmentSeqnum, s.seq));
-            }
-            if !tlvs.is_empty() {
-                sm.tlvs =
-                    Tlvs::from_slice(&tlvs).map_err(|e| ClientError::Encode(e.to_string()))?;
-            }
-            futs.push(self.submit(sm));
-        }
+        let (data_coding, sms) = text_parts(from, to, text, opts, reference)?;
+        let futs: Vec<_> = sms.into_iter().map(|sm| self.submit(sm)).collect();
         let mut parts = Vec::with_capacity(futs.len());
         for r in futures_util::future::join_all(futs).await {
             parts.push(r?);
         }
-        Ok(SentText {
-            data_coding: split.data_coding,
-            parts,
-        })
+        Ok(SentText { data_coding, parts })
     }
 
     /// Unbinds gracefully (in-flight requests finish first) and stops reconnecting.
@@ -467,6 +482,48 @@ impl Client {
     }
 }
 
+/// Encodes and splits `text` into the `submit_sm`s to send, and the data_coding used.
+pub(crate) fn text_parts(
+    from: &str,
+    to: &str,
+    text: &str,
+    opts: &TextOptions,
+    reference: u16,
+) -> Result<(u8, Vec<SubmitSm>), ClientError> {
+    let reference = if opts.split == Concat::Udh8 {
+        reference & 0xFF
+    } else {
+        reference
+    };
+    let so = SplitOptions::new(opts.split, reference);
+    let split = match opts.encoding {
+        Some(e) => split_encoded(text, e, &so),
+        None => split_text(text, &opts.policy, &so),
+    }
+    .map_err(ClientError::Split)?;
+    let mut out = Vec::with_capacity(split.parts.len());
+    for part in &split.parts {
+        let mut sm = SubmitSm::new(from, to, part.short_message.clone())
+            .with_data_coding(DataCoding(part.data_coding))
+            .with_registered_delivery(opts.registered_delivery)
+            .with_esm_class(EsmClass(0).with_udhi(part.udhi));
+        let mut tlvs = Vec::new();
+        if let Some(p) = &part.message_payload {
+            tlvs.push(Tlv::message_payload(p.clone()));
+        }
+        if let Some(s) = part.sar {
+            tlvs.push(Tlv::u16(TlvTag::SarMsgRefNum, s.reference));
+            tlvs.push(Tlv::u8(TlvTag::SarTotalSegments, s.total));
+            tlvs.push(Tlv::u8(TlvTag::SarSegmentSeqnum, s.seq));
+        }
+        if !tlvs.is_empty() {
+            sm.tlvs = Tlvs::from_slice(&tlvs).map_err(|e| ClientError::Encode(e.to_string()))?;
+        }
+        out.push(sm);
+    }
+    Ok((split.data_coding, out))
+}
+
 async fn open(b: &ClientBuilder) -> Result<crate::tls::MaybeTls, ConnectError> {
     let tcp = tokio::time::timeout(b.connect_timeout, TcpStream::connect(&b.addr))
         .await
@@ -477,6 +534,40 @@ async fn open(b: &ClientBuilder) -> Result<crate::tls::MaybeTls, ConnectError> {
         None => Ok(crate::tls::MaybeTls::Plain(tcp)),
         Some(t) => t.connect(tcp).await,
     }
+}
+
+/// A request that never went out: answered `NotBound` so a pool sends it elsewhere.
+fn refuse_unsent(c: Cmd) {
+    match c {
+        Cmd::Request { done, .. } => {
+            let _ = done.send(Err(smpp_proto::session::SendError::NotBound));
+        }
+        Cmd::Bind { done, .. } | Cmd::Unbind { done } => {
+            let _ = done.send(Ok(Outcome::ConnectionLost));
+        }
+        Cmd::Close => {}
+    }
+}
+
+/// Pool members only: hands back the parked and queued requests (never sent).
+fn reroute_pending(
+    b: &ClientBuilder,
+    parked: &mut Option<Cmd>,
+    cmds: &mut mpsc::Receiver<Cmd>,
+) -> usize {
+    if !b.reroute {
+        return 0;
+    }
+    let mut n = 0;
+    if let Some(c) = parked.take() {
+        refuse_unsent(c);
+        n += 1;
+    }
+    while let Ok(c) = cmds.try_recv() {
+        refuse_unsent(c);
+        n += 1;
+    }
+    n
 }
 
 fn jitter(d: Duration, attempt: u32) -> Duration {
@@ -494,18 +585,33 @@ async fn manage(
     app: mpsc::Sender<ClientEvent>,
     first: oneshot::Sender<Result<(), ConnectError>>,
     shutdown: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+    bound_flag: Arc<AtomicBool>,
 ) {
     let mut first = Some(first);
+    let system_id = b.bind.system_id.to_string_lossy().into_owned();
+    let mut conn_no = 0u64;
     let mut attempt = 0u32;
     let mut parked: Option<Cmd> = None;
     let mut reassembler = crate::mo::Assembler::default();
     loop {
-        let result: Result<(), String> = match open(&b).await {
+        conn_no += 1;
+        // One span per connection; never the password.
+        let span = tracing::info_span!(
+            "smpp_client",
+            peer = %b.addr,
+            system_id = %system_id,
+            bind = ?b.kind,
+            conn = conn_no,
+        );
+        let result: Result<(), String> = match open(&b).instrument(span.clone()).await {
             Ok(io) => {
+                tracing::debug!(parent: &span, "connected");
                 let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
                 let (ans_tx, ans_rx) = mpsc::unbounded_channel();
                 let mut driver =
-                    Driver::new(Session::new(b.config.clone(), now()), cmds, ans_rx, ev_tx);
+                    Driver::new(Session::new(b.config.clone(), now()), cmds, ans_rx, ev_tx)
+                        .with_counters(counters.clone());
                 let (bind_done, bind_rx) = oneshot::channel();
                 driver.apply(Cmd::Bind {
                     kind: b.kind,
@@ -514,11 +620,14 @@ async fn manage(
                 });
                 // A request that never went out on the last connection waits for this bind.
                 driver.parked = parked.take();
-                let mut task = tokio::spawn(async move {
-                    let mut d = driver;
-                    d.run(io).await;
-                    d
-                });
+                let mut task = tokio::spawn(
+                    async move {
+                        let mut d = driver;
+                        d.run(io).await;
+                        d
+                    }
+                    .instrument(span.clone()),
+                );
                 let mut bound = false;
                 let mut bind_rx = Some(bind_rx);
                 let mut close_reason = None;
@@ -529,7 +638,8 @@ async fn manage(
                             match r {
                                 Ok(Ok(Outcome::Ok(_))) => {}
                                 Ok(Ok(o)) => {
-                                    if let Some(f) = first.take() {
+                                    tracing::warn!(parent: &span, outcome = ?o, "bind refused");
+                                if let Some(f) = first.take() {
                                         let e = match o {
                                             Outcome::Rejected { status, .. } => ConnectError::BindRejected(status),
                                             Outcome::GenericNack(status) => ConnectError::BindRejected(status),
@@ -540,6 +650,7 @@ async fn manage(
                                     }
                                 }
                                 Ok(Err(e)) => {
+                                    tracing::warn!(parent: &span, error = %e, "bind not sent");
                                     if let Some(f) = first.take() { let _ = f.send(Err(ConnectError::Bind(e))); }
                                 }
                                 Err(_) => {}
@@ -547,7 +658,9 @@ async fn manage(
                         }
                         ev = ev_rx.recv() => match ev {
                             Some(Event::Bound { peer_system_id, .. }) => {
+                                tracing::info!(parent: &span, smsc = %String::from_utf8_lossy(&peer_system_id), "bound");
                                 bound = true;
+                                bound_flag.store(true, Ordering::SeqCst);
                                 attempt = 0;
                                 if let Some(f) = first.take() { let _ = f.send(Ok(())); }
                                 let _ = app.send(ClientEvent::Bound { system_id: peer_system_id }).await;
@@ -558,6 +671,7 @@ async fn manage(
                                 }
                             }
                             Some(Event::LateResponse { outcome, .. }) => {
+                                tracing::warn!(parent: &span, ?outcome, "late response");
                                 let _ = app.send(ClientEvent::LateResponse { outcome }).await;
                             }
                             Some(Event::Closed { reason }) => close_reason = Some(reason),
@@ -567,6 +681,7 @@ async fn manage(
                         j = &mut task => break j.ok(),
                     }
                 };
+                bound_flag.store(false, Ordering::SeqCst);
                 // Events queued after the join.
                 while let Ok(ev) = ev_rx.try_recv() {
                     if let Event::Closed { reason } = ev {
@@ -581,6 +696,10 @@ async fn manage(
                     None => return,
                 }
                 let reason = close_reason.unwrap_or(CloseReason::PeerClosed);
+                tracing::info!(parent: &span, ?reason, "closed");
+                if reroute_pending(&b, &mut parked, &mut cmds) > 0 {
+                    tracing::debug!(parent: &span, "requests handed back to the pool");
+                }
                 if bound {
                     let _ = app
                         .send(ClientEvent::Disconnected {
@@ -591,6 +710,7 @@ async fn manage(
                 Err(format!("connection ended: {reason:?}"))
             }
             Err(e) => {
+                tracing::warn!(parent: &span, error = %e, "connect failed");
                 if let Some(f) = first.take() {
                     let _ = f.send(Err(e));
                     return;
@@ -621,7 +741,22 @@ async fn manage(
                 error: result.err().unwrap_or_default(),
             })
             .await;
-        tokio::time::sleep(delay).await;
+        if b.reroute {
+            // A pool member: whatever reaches us while down goes back to the pool.
+            let sleep = tokio::time::sleep(delay);
+            tokio::pin!(sleep);
+            loop {
+                tokio::select! {
+                    () = &mut sleep => break,
+                    c = cmds.recv() => match c {
+                        Some(c) => refuse_unsent(c),
+                        None => break,
+                    },
+                }
+            }
+        } else {
+            tokio::time::sleep(delay).await;
+        }
         if shutdown.load(Ordering::SeqCst) {
             break;
         }

@@ -7,6 +7,7 @@
 //! stored under its sequence number), then the next deadline.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
@@ -14,6 +15,8 @@ use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus};
 use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
+
+use crate::metrics::{Counters, Seen};
 
 /// The answer to a command that sends a request.
 pub(crate) type Done = oneshot::Sender<Result<Outcome, SendError>>;
@@ -62,16 +65,39 @@ pub(crate) fn now() -> Instant {
     tokio::time::Instant::now().into_std()
 }
 
+/// Sequence numbers are distinct small integers: a multiplicative hash is enough and
+/// much cheaper than SipHash on the per-request insert/remove.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct SeqHasher(u64);
+
+impl std::hash::Hasher for SeqHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type Pending = HashMap<u32, Done, std::hash::BuildHasherDefault<SeqHasher>>;
+
 /// One connection's driver state.
 pub(crate) struct Driver {
     pub(crate) session: Session,
     pub(crate) cmds: mpsc::Receiver<Cmd>,
     pub(crate) answers: mpsc::UnboundedReceiver<Answer>,
     pub(crate) events: mpsc::UnboundedSender<Event>,
-    pending: HashMap<u32, Done>,
+    pending: Pending,
     /// A request that could not be sent yet (window full, rate limit, back-off).
     pub(crate) parked: Option<Cmd>,
     retry_at: Option<Instant>,
+    counters: Option<Arc<Counters>>,
+    seen: Seen,
 }
 
 impl Driver {
@@ -82,19 +108,46 @@ impl Driver {
         events: mpsc::UnboundedSender<Event>,
     ) -> Self {
         Self {
-            session,
             cmds,
             answers,
             events,
-            pending: HashMap::new(),
+            pending: Pending::with_capacity_and_hasher(
+                session.config().window.min(4096),
+                Default::default(),
+            ),
+            session,
             parked: None,
             retry_at: None,
+            counters: None,
+            seen: Seen::default(),
+        }
+    }
+
+    /// Reports this session's counters into `c` (they accumulate across drivers).
+    pub(crate) fn with_counters(mut self, c: Arc<Counters>) -> Self {
+        self.counters = Some(c);
+        self
+    }
+
+    fn sync_counters(&mut self) {
+        if let Some(c) = &self.counters {
+            c.sync(
+                &mut self.seen,
+                self.session.stats(),
+                self.session.in_flight(),
+            );
         }
     }
 
     pub(crate) fn apply(&mut self, cmd: Cmd) {
         let now = now();
         let (r, done, cmd_back) = match cmd {
+            // Fast path: when a message could go out now, no refusal can be one worth
+            // retrying (window, buffer, throttle, rate and bind state were all checked),
+            // so the body moves into the session without a copy.
+            Cmd::Request { body, done } if self.session.can_send() => {
+                (self.session.send_request(now, body), Some(done), None)
+            }
             Cmd::Request { body, done } => match self.session.send_request(now, body.clone()) {
                 Err(e) if self.retryable(&e) => (Err(e), None, Some(Cmd::Request { body, done })),
                 r => (r, Some(done), None),
@@ -188,6 +241,19 @@ impl Driver {
         }
     }
 
+    /// Takes queued commands while they can go out at once (up to the window), so one
+    /// turn queues many PDUs and they leave in one coalesced write.
+    fn pull_commands(&mut self) {
+        let mut budget = self.session.config().window.max(1);
+        while budget > 0 && self.parked.is_none() && self.session.can_send() {
+            match self.cmds.try_recv() {
+                Ok(c) => self.apply(c),
+                Err(_) => break,
+            }
+            budget -= 1;
+        }
+    }
+
     fn deadline(&self) -> Option<Instant> {
         match (self.session.poll_timeout(), self.retry_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -232,8 +298,13 @@ impl Driver {
                     if let Some(a) = a { self.answer(a); }
                 }
                 r = wr.write(&wbuf), if !wbuf.is_empty() => match r {
+                    Ok(n) if n >= wbuf.len() => {
+                        // Drop the buffer at once so the session can reuse its memory.
+                        wbuf = Bytes::new();
+                    }
                     Ok(n) if n > 0 => bytes::Buf::advance(&mut wbuf, n),
-                    _ => {
+                    r => {
+                        if let Err(e) = r { tracing::debug!(error = %e, "write failed"); }
                         wbuf = Bytes::new();
                         if closed { break; }
                         eof = true;
@@ -243,7 +314,11 @@ impl Driver {
                 r = rd.read_buf(&mut rbuf), if want_read => {
                     match r {
                         Ok(n) if n > 0 => self.session.handle_bytes(now(), &rbuf),
-                        _ => { eof = true; self.session.handle_eof(now()); }
+                        r => {
+                            if let Err(e) = r { tracing::debug!(error = %e, "read failed"); }
+                            eof = true;
+                            self.session.handle_eof(now());
+                        }
                     }
                     rbuf.clear();
                 }
@@ -264,7 +339,13 @@ impl Driver {
                 self.retry_parked();
                 closed |= self.drain_events();
             }
+            if !closed {
+                self.pull_commands();
+                closed |= self.drain_events();
+            }
+            self.sync_counters();
         }
+        self.sync_counters();
         let _ = wr.shutdown().await;
         // Anything still pending was resolved by the session's Closed; a dropped oneshot
         // would be a bug, so resolve leftovers as lost.

@@ -13,8 +13,33 @@
 //!   requests to a handler, and routes `deliver_sm` to bound receivers (kept while none
 //!   is bound).
 //!
-//! Defaults are the providers' recommendations: window 10, enquire_link every 30 s,
-//! response timeout 30 s, reconnect from 1 s to 30 s.
+//! * [`PoolBuilder`] / [`Pool`]: several binds across several hosts at once (GatewayAPI
+//!   and Vonage ask for two hosts, 8x8 allows 4 binds per system_id), submits spread by
+//!   least in flight, one aggregate rate limit, each member reconnecting on its own.
+//!
+//! ## Defaults
+//!
+//! The providers' recommendations: window 10, enquire_link every 30 s, response timeout
+//! 30 s, reconnect from 1 s backing off to 30 s with ±20 % jitter, connect timeout 10 s,
+//! transceiver bind, manual acknowledgement of deliveries. A pool has no aggregate rate
+//! limit unless [`PoolBuilder::rate_limit`] sets one (burst: a tenth of a second's
+//! worth, at least 1).
+//!
+//! ## Observability
+//!
+//! * **tracing**: each client connection runs in an `smpp_client` span with `peer`,
+//!   `system_id`, `bind` and `conn` fields; events: `connected`, `bound` (info), `bind
+//!   refused` / `connect failed` / `late response` (warn), `closed` with its reason
+//!   (info), read and write errors (debug). Passwords are never a field and the `Debug`
+//!   of builders, binds and bind requests prints `<redacted>`.
+//! * **counters**: [`Client::stats`] and [`Pool::stats`] return a [`SessionCounters`]
+//!   (PDUs sent and received, requests in flight, timeouts, late responses,
+//!   ESME_RTHROTTLED answers), kept across reconnects.
+//! * **metrics**: the same figures go through the [`metrics`](https://docs.rs/metrics)
+//!   facade (`smpp_pdus_sent_total`, `smpp_pdus_received_total`,
+//!   `smpp_requests_in_flight`, `smpp_timeouts_total`, `smpp_late_responses_total`,
+//!   `smpp_throttled_total`; labels `role`, `system_id`, `addr`). Install any recorder
+//!   (e.g. a Prometheus exporter) to collect them; without one they cost nothing.
 
 #![allow(
     clippy::result_large_err,
@@ -24,7 +49,9 @@
 mod client;
 mod driver;
 mod error;
+mod metrics;
 mod mo;
+mod pool;
 mod server;
 mod tls;
 
@@ -32,6 +59,8 @@ pub use client::{
     Ack, Client, ClientBuilder, ClientEvent, Delivery, Reconnect, SentText, TextOptions,
 };
 pub use error::{ClientError, ConnectError};
+pub use metrics::SessionCounters;
+pub use pool::{MemberStatus, Pool, PoolBuilder, PoolEvent};
 pub use server::{
     Authenticator, BindRequest, Handler, MemoryStore, ReplyFuture, RequestContext, Server,
     ServerBuilder, Stats, Store,
