@@ -4,7 +4,12 @@
 //!
 //! The server lives on its own tokio runtime, so "the server goes away" is dropping that
 //! runtime: every socket closes at once, as when the process dies.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::result_large_err
+)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -160,6 +165,9 @@ enum ReqErr {
     Other(String),
 }
 
+/// (data_coding, outcomes, message ids)
+type Sent = (u8, Vec<Outcome>, Vec<Option<String>>);
+
 struct Dlv {
     is_receipt: bool,
     text: Option<String>,
@@ -172,7 +180,7 @@ trait Esme: Sized {
     fn submit(&self, sm: SubmitSm) -> Result<Outcome, ReqErr>;
     fn submit_many(&self, sms: Vec<SubmitSm>) -> Vec<Result<Outcome, ReqErr>>;
     /// (data_coding, outcomes, message ids)
-    fn send_text(&self, text: &str) -> Result<(u8, Vec<Outcome>, Vec<Option<String>>), ReqErr>;
+    fn send_text(&self, text: &str) -> Result<Sent, ReqErr>;
     /// The next delivery (others events skipped), or `None` after `within`.
     fn next_delivery(&self, within: Duration) -> Option<Dlv>;
     fn unbind(&self) -> Result<Outcome, ReqErr>;
@@ -201,7 +209,9 @@ impl Esme for TokioEsme {
             .window(o.window)
             .reconnect(None);
         if let Some(ca) = &o.tls_ca {
-            b = b.tls(smpp_tokio::TlsConnect::with_ca(&[ca.clone()], "localhost").unwrap());
+            b = b.tls(
+                smpp_tokio::TlsConnect::with_ca(std::slice::from_ref(ca), "localhost").unwrap(),
+            );
         }
         match rt.block_on(b.connect()) {
             Ok((client, events)) => Ok(Self {
@@ -224,7 +234,7 @@ impl Esme for TokioEsme {
             .map(|r| r.map_err(tokio_err))
             .collect()
     }
-    fn send_text(&self, text: &str) -> Result<(u8, Vec<Outcome>, Vec<Option<String>>), ReqErr> {
+    fn send_text(&self, text: &str) -> Result<Sent, ReqErr> {
         let s = self
             .rt
             .block_on(self.client.send_text(
@@ -285,7 +295,9 @@ impl Esme for BlockingEsme {
             .reconnect(None)
             .call_timeout(Duration::from_secs(10));
         if let Some(ca) = &o.tls_ca {
-            b = b.tls(smpp_blocking::TlsConnect::with_ca(&[ca.clone()], "localhost").unwrap());
+            b = b.tls(
+                smpp_blocking::TlsConnect::with_ca(std::slice::from_ref(ca), "localhost").unwrap(),
+            );
         }
         match b.connect() {
             Ok((client, events)) => Ok(Self {
@@ -306,7 +318,7 @@ impl Esme for BlockingEsme {
             .map(|r| r.map_err(blocking_err))
             .collect()
     }
-    fn send_text(&self, text: &str) -> Result<(u8, Vec<Outcome>, Vec<Option<String>>), ReqErr> {
+    fn send_text(&self, text: &str) -> Result<Sent, ReqErr> {
         let s = self
             .client
             .send_text(
