@@ -100,6 +100,7 @@ impl Smsc {
             kind: BindKind::Transceiver,
             window: 10,
             tls_ca: self.tls_ca.clone(),
+            reconnect: false,
         }
     }
     /// The server process "dies": every task and socket goes at once.
@@ -148,6 +149,8 @@ struct Opts {
     kind: BindKind,
     window: usize,
     tls_ca: Option<CertificateDer<'static>>,
+    /// Reconnect quickly (50 ms .. 200 ms) instead of stopping at a drop.
+    reconnect: bool,
 }
 
 #[derive(Debug)]
@@ -207,7 +210,10 @@ impl Esme for TokioEsme {
             .password(o.password.clone())
             .bind_kind(o.kind)
             .window(o.window)
-            .reconnect(None);
+            .reconnect(o.reconnect.then(|| smpp_tokio::Reconnect {
+                initial: Duration::from_millis(50),
+                max: Duration::from_millis(200),
+            }));
         if let Some(ca) = &o.tls_ca {
             b = b.tls(
                 smpp_tokio::TlsConnect::with_ca(std::slice::from_ref(ca), "localhost").unwrap(),
@@ -292,7 +298,10 @@ impl Esme for BlockingEsme {
             .password(o.password.clone())
             .bind_kind(o.kind)
             .window(o.window)
-            .reconnect(None)
+            .reconnect(o.reconnect.then(|| smpp_blocking::Reconnect {
+                initial: Duration::from_millis(50),
+                max: Duration::from_millis(200),
+            }))
             .call_timeout(Duration::from_secs(10));
         if let Some(ca) = &o.tls_ca {
             b = b.tls(
@@ -501,6 +510,37 @@ fn server_dies_in_flight_resolve_as_connection_lost<E: Esme + Send + Sync + 'sta
     assert!(c.submit(sm()).is_err());
 }
 
+fn server_restart_client_reconnects<E: Esme>() {
+    let s = smsc(SmscOpts::default());
+    let addr = s.server().local_addr();
+    let c = E::connect(&Opts {
+        reconnect: true,
+        ..s.opts()
+    })
+    .unwrap();
+    assert!(c.submit(sm()).unwrap().is_ok());
+    s.kill();
+    // A new SMSC on the same port (the old listener may take a moment to go).
+    let rt = runtime();
+    let until = Instant::now() + Duration::from_secs(5);
+    let s2 = loop {
+        match rt.block_on(Server::builder().listen(&addr.to_string())) {
+            Ok(s2) => break s2,
+            Err(e) => {
+                assert!(Instant::now() < until, "rebind {addr}: {e}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    };
+    // Submitted while down: waits for the reconnect, then goes out once.
+    let out = c.submit(sm()).unwrap();
+    assert!(out.is_ok(), "{out:?}");
+    assert_eq!(s2.stats().requests.load(Ordering::Relaxed), 1);
+    drop(c);
+    drop(s2);
+    rt.shutdown_background();
+}
+
 fn over_tls<E: Esme>() {
     let s = smsc(SmscOpts {
         tls: true,
@@ -548,5 +588,6 @@ shared_suite!(
     unacknowledged_delivery_is_redelivered,
     long_mo_is_reassembled,
     server_dies_in_flight_resolve_as_connection_lost,
+    server_restart_client_reconnects,
     over_tls,
 );

@@ -1,0 +1,129 @@
+//! Behaviour specific to the blocking client: timeouts on blocking calls, clean close on
+//! drop, many threads sharing one client.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use smpp_blocking::{ClientBuilder, ClientError, ClientEvent, ConnectError};
+use smpp_proto::pdu::{Body, MessageIdResp, SubmitSm};
+use smpp_proto::session::{Outcome, Reply};
+use smpp_tokio::Server;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn sm() -> SubmitSm {
+    SubmitSm::new("Shop", "4512345678", &b"hi"[..])
+}
+
+#[test]
+fn call_timeout_bounds_submit_and_the_late_answer_is_reported() {
+    let rt = runtime();
+    let s = rt
+        .block_on(
+            Server::builder()
+                .handler(|_, _| async {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    Reply::ok(Body::SubmitSmResp(MessageIdResp::new("slow")))
+                })
+                .listen("127.0.0.1:0"),
+        )
+        .unwrap();
+    let (c, events) = ClientBuilder::new(s.local_addr().to_string())
+        .call_timeout(Duration::from_millis(50))
+        .response_timeout(Duration::from_millis(100))
+        .connect()
+        .unwrap();
+    let t = Instant::now();
+    assert!(matches!(c.submit(sm()), Err(ClientError::Timeout)));
+    assert!(
+        t.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        t.elapsed()
+    );
+    // The session's own response timeout fires next; the answer then arrives late.
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if let ClientEvent::LateResponse { outcome } = events.recv_timeout(left).unwrap() {
+            assert_eq!(outcome.message_id(), Some(&b"slow"[..]));
+            break;
+        }
+    }
+}
+
+#[test]
+fn connect_to_nothing_fails_fast() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    let r = ClientBuilder::new(addr.to_string()).connect();
+    assert!(matches!(r, Err(ConnectError::Io(_))), "{r:?}");
+}
+
+#[test]
+fn drop_unbinds_cleanly_and_ends_the_threads() {
+    let rt = runtime();
+    let s = rt
+        .block_on(Server::builder().listen("127.0.0.1:0"))
+        .unwrap();
+    let (c, events) = ClientBuilder::new(s.local_addr().to_string())
+        .system_id("dropper")
+        .connect()
+        .unwrap();
+    assert_eq!(s.binds("dropper"), 1);
+    let t = Instant::now();
+    drop(c);
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    let rest: Vec<_> = events.try_iter().collect();
+    assert!(
+        matches!(rest.last(), Some(ClientEvent::Stopped)),
+        "{rest:?}"
+    );
+    assert!(rest.iter().any(|e| matches!(
+        e,
+        ClientEvent::Disconnected {
+            reason: smpp_proto::session::CloseReason::LocalUnbind
+        }
+    )));
+    let until = Instant::now() + Duration::from_secs(2);
+    while s.binds("dropper") != 0 {
+        assert!(Instant::now() < until);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn many_threads_share_one_client_within_the_window() {
+    let rt = runtime();
+    let s = rt
+        .block_on(Server::builder().listen("127.0.0.1:0"))
+        .unwrap();
+    let (c, _events) = ClientBuilder::new(s.local_addr().to_string())
+        .window(4)
+        .connect()
+        .unwrap();
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| c.submit(sm()))
+                    .filter(|r| matches!(r, Ok(Outcome::Ok(_))))
+                    .count()
+            })
+        })
+        .collect();
+    let ok: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(ok, 400);
+    assert_eq!(s.stats().requests.load(Ordering::Relaxed), 400);
+    assert!(matches!(c.unbind().unwrap(), Outcome::Ok(_)));
+    // After unbind the client is stopped.
+    assert!(matches!(c.submit(sm()), Err(ClientError::Closed)));
+}
