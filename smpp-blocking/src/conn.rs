@@ -12,6 +12,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::Read as _;
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -80,31 +81,68 @@ pub(crate) enum Msg {
     Command(Cmd),
 }
 
-/// Back-pressure between the session thread and a reader thread.
+/// Back-pressure between the session thread and a reader thread. Lock-free on the hot
+/// path: the reader only takes the lock (and the session thread only notifies) when the
+/// reader has to wait.
 #[derive(Default)]
 struct Gate {
-    /// (paused: the session does not want bytes, queued reads, connection over)
-    state: Mutex<(bool, usize, bool)>,
+    /// The session does not want bytes.
+    paused: AtomicBool,
+    /// Reads sent but not yet taken by the session thread.
+    queued: AtomicUsize,
+    /// The connection is over.
+    over: AtomicBool,
+    /// The reader is (about to be) waiting.
+    sleeping: AtomicBool,
+    lock: Mutex<()>,
     cv: Condvar,
 }
 
 impl Gate {
-    fn update(&self, f: impl FnOnce(&mut (bool, usize, bool))) {
-        let mut g = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut g);
-        drop(g);
-        self.cv.notify_all();
+    fn wake(&self) {
+        if self.sleeping.load(Ordering::SeqCst) {
+            let _g = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+            self.cv.notify_all();
+        }
+    }
+    fn pause(&self, paused: bool) {
+        self.paused.store(paused, Ordering::SeqCst);
+        self.wake();
+    }
+    fn took_one(&self) {
+        let _ = self
+            .queued
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        self.wake();
+    }
+    fn end(&self) {
+        self.over.store(true, Ordering::SeqCst);
+        self.wake();
+    }
+    fn blocked(&self) -> bool {
+        self.paused.load(Ordering::SeqCst) || self.queued.load(Ordering::SeqCst) >= MAX_QUEUED_READS
     }
     /// Reader side: waits until it may read; false when the connection is over.
     fn wait(&self) -> bool {
-        let mut g = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        while !g.2 && (g.0 || g.1 >= MAX_QUEUED_READS) {
-            g = self.cv.wait(g).unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if self.over.load(Ordering::SeqCst) {
+                return false;
+            }
+            if !self.blocked() {
+                self.queued.fetch_add(1, Ordering::SeqCst);
+                return true;
+            }
+            let g = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+            self.sleeping.store(true, Ordering::SeqCst);
+            if self.blocked() && !self.over.load(Ordering::SeqCst) {
+                // The timeout is only a safety net; `wake` notifies under the lock.
+                let _ = self
+                    .cv
+                    .wait_timeout(g, Duration::from_millis(50))
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            self.sleeping.store(false, Ordering::SeqCst);
         }
-        if !g.2 {
-            g.1 += 1;
-        }
-        !g.2
     }
 }
 
@@ -127,9 +165,7 @@ fn spawn_reader(
                             return;
                         }
                     }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                        gate.update(|g| g.1 = g.1.saturating_sub(1));
-                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => gate.took_one(),
                     Err(_) => break,
                 }
             }
@@ -359,7 +395,7 @@ impl Runner {
             self.drain(&mut conn, &mut wire);
             if let Some(reason) = conn.closed.take() {
                 wire.shutdown();
-                gate.update(|g| g.2 = true);
+                gate.end();
                 for (_, done) in conn.pending.drain() {
                     done.send(Ok(Outcome::ConnectionLost));
                 }
@@ -371,7 +407,7 @@ impl Runner {
             let want = conn.session.wants_read();
             if want == paused {
                 paused = !want;
-                gate.update(|g| g.0 = paused);
+                gate.pause(paused);
             }
             let deadline = [
                 conn.session.poll_timeout(),
@@ -390,7 +426,7 @@ impl Runner {
             let now = Instant::now();
             match msg {
                 Ok(Msg::Bytes { conn: c, data }) if c == id => {
-                    gate.update(|g| g.1 = g.1.saturating_sub(1));
+                    gate.took_one();
                     let mut plain = std::mem::take(&mut conn.plain);
                     plain.clear();
                     let open = wire.decrypt(&data, &mut plain);
