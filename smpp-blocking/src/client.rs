@@ -13,7 +13,7 @@ use smpp_proto::pdu::{
 };
 use smpp_proto::segment::{Concat, SplitOptions, split_encoded, split_text};
 use smpp_proto::session::{
-    BindKind, CloseReason, Outcome, RateLimit, Reply, ReplyToken, SessionConfig,
+    BindKind, CloseReason, Outcome, RateLimit, Reply, ReplyToken, SendError, SessionConfig,
 };
 use smpp_proto::text::{EncodingPolicy, TextEncoding};
 
@@ -404,6 +404,15 @@ impl SentText {
     }
 }
 
+/// A refusal because the client stopped is [`ClientError::Closed`], as when the channel
+/// is gone.
+fn send_error(e: SendError) -> ClientError {
+    match e {
+        SendError::Closed => ClientError::Closed,
+        e => ClientError::Send(e),
+    }
+}
+
 struct Inner {
     tx: mpsc::Sender<Msg>,
     reference: AtomicU16,
@@ -451,10 +460,10 @@ impl core::fmt::Debug for Client {
 impl Client {
     fn wait(
         &self,
-        rx: &mpsc::Receiver<(usize, Result<Outcome, smpp_proto::session::SendError>)>,
+        rx: &mpsc::Receiver<(usize, Result<Outcome, SendError>)>,
     ) -> Result<(usize, Outcome), ClientError> {
         match rx.recv_timeout(self.inner.call_timeout) {
-            Ok((i, r)) => r.map(|o| (i, o)).map_err(ClientError::Send),
+            Ok((i, r)) => r.map(|o| (i, o)).map_err(send_error),
             Err(mpsc::RecvTimeoutError::Timeout) => Err(ClientError::Timeout),
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(ClientError::Closed),
         }
@@ -463,7 +472,7 @@ impl Client {
     fn enqueue(
         &self,
         body: Body,
-        tx: &mpsc::Sender<(usize, Result<Outcome, smpp_proto::session::SendError>)>,
+        tx: &mpsc::Sender<(usize, Result<Outcome, SendError>)>,
         index: usize,
     ) -> Result<(), ClientError> {
         let cmd = Cmd::Request {
@@ -538,7 +547,7 @@ impl Client {
                 Ok((i, r)) => {
                     in_flight -= 1;
                     if let Some(slot) = out.get_mut(i) {
-                        *slot = Some(r.map_err(ClientError::Send));
+                        *slot = Some(r.map_err(send_error));
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {

@@ -312,9 +312,12 @@ impl Runner {
         for cmd in self.queue.drain(..) {
             resolve_lost(cmd);
         }
-        // Anything sent after this point fails: the receiver is gone once we return.
-        while let Ok(Msg::Command(cmd)) = self.rx.try_recv() {
-            resolve_lost(cmd);
+        // Commands that came after the end are refused (later ones find the channel gone).
+        while let Ok(msg) = self.rx.try_recv() {
+            if let Msg::Command(Cmd::Request { done, .. } | Cmd::Unbind { done: Some(done) }) = msg
+            {
+                done.send(Err(SendError::Closed));
+            }
         }
         let _ = self.app.send(ClientEvent::Stopped);
     }
@@ -459,7 +462,12 @@ impl Runner {
 
     fn apply(&mut self, conn: &mut Conn, cmd: Cmd, now: Instant) {
         match cmd {
+            // After an unbind, close or drop, new requests are refused.
+            Cmd::Request { done, .. } if self.stopping => done.send(Err(SendError::Closed)),
             Cmd::Request { .. } => self.queue.push_back(cmd),
+            Cmd::Unbind { done: Some(done) } if self.stopping => {
+                done.send(Err(SendError::Closed));
+            }
             Cmd::Unbind { .. } => {
                 self.stopping = true;
                 self.queue.push_back(cmd);
