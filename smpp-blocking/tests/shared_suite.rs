@@ -104,11 +104,13 @@ impl Smsc {
         }
     }
     /// The server process "dies": every task and socket goes at once.
+    /// The runtime goes first: dropping the `Server` first would make it unbind its
+    /// sessions gracefully, which is not a crash.
     fn kill(mut self) {
-        drop(self.server.take());
         if let Some(rt) = self.rt.take() {
             rt.shutdown_background();
         }
+        drop(self.server.take());
     }
     /// `Server::deliver` spawns onto the ambient runtime, so enter the server's.
     fn deliver(&self, system_id: &str, sm: DeliverSm) -> Result<(), DeliverSm> {
@@ -520,6 +522,8 @@ fn server_restart_client_reconnects<E: Esme>() {
     .unwrap();
     assert!(c.submit(sm()).unwrap().is_ok());
     s.kill();
+    // Let the client see the drop, so the next submit is made while it is down.
+    std::thread::sleep(Duration::from_millis(300));
     // A new SMSC on the same port (the old listener may take a moment to go).
     let rt = runtime();
     let until = Instant::now() + Duration::from_secs(5);
