@@ -127,3 +127,59 @@ fn many_threads_share_one_client_within_the_window() {
     // After unbind the client is stopped.
     assert!(matches!(c.submit(sm()), Err(ClientError::Closed)));
 }
+
+#[test]
+fn unanswered_deliveries_pause_reading_until_acked() {
+    let rt = runtime();
+    let s = rt
+        .block_on(Server::builder().listen("127.0.0.1:0"))
+        .unwrap();
+    let (_c, events) = ClientBuilder::new(s.local_addr().to_string())
+        .system_id("bp")
+        .session_config(|c| c.max_inbound_unanswered = 5)
+        .connect()
+        .unwrap();
+    {
+        let _g = rt.enter(); // Server::deliver spawns onto the ambient runtime
+        for i in 0..30 {
+            let mo = SubmitSm::new("4512345678", "1234", format!("m{i}").into_bytes());
+            s.deliver("bp", mo).unwrap();
+        }
+    }
+    let take = |within: Duration| {
+        let until = Instant::now() + within;
+        let mut got = Vec::new();
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match events.recv_timeout(left) {
+                Ok(ClientEvent::Delivery(d)) => got.push(d),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        got
+    };
+    // Five unanswered: the session stops reading, nothing more reaches the application
+    // (the limit is checked between reads, so PDUs that shared the last read may pass it;
+    // the SMSC's window of 10 bounds them).
+    let first = take(Duration::from_millis(500));
+    assert!((5..=10).contains(&first.len()), "{}", first.len());
+    let mut total = first.len();
+    for d in first {
+        d.ack.accept();
+    }
+    let until = Instant::now() + Duration::from_secs(10);
+    while total < 30 {
+        assert!(Instant::now() < until, "only {total} of 30 delivered");
+        let more = take(Duration::from_millis(100));
+        assert!(more.len() <= 10, "{} unanswered at once", more.len());
+        total += more.len();
+        for d in more {
+            d.ack.accept();
+        }
+    }
+    let until = Instant::now() + Duration::from_secs(5);
+    while s.stats().delivered.load(Ordering::Relaxed) < 30 {
+        assert!(Instant::now() < until);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
