@@ -183,3 +183,47 @@ fn unanswered_deliveries_pause_reading_until_acked() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+#[test]
+fn tls_both_directions_busy_at_once() {
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let cert = ck.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(ck.signing_key.serialize_der()).unwrap();
+    let rt = runtime();
+    let s = rt
+        .block_on(
+            Server::builder()
+                .tls(smpp_tokio::TlsAccept::new(vec![cert.clone()], key).unwrap())
+                .listen("127.0.0.1:0"),
+        )
+        .unwrap();
+    let (c, events) = ClientBuilder::new(s.local_addr().to_string())
+        .system_id("tls")
+        .tls(smpp_blocking::TlsConnect::with_ca(&[cert], "localhost").unwrap())
+        .auto_ack(true)
+        .connect()
+        .unwrap();
+    {
+        let _g = rt.enter();
+        for i in 0..50 {
+            let mo = SubmitSm::new("4512345678", "1234", format!("mo {i}").into_bytes());
+            s.deliver("tls", mo).unwrap();
+        }
+    }
+    let outs = c.submit_many((0..500).map(|_| sm()));
+    assert!(outs.iter().all(|o| matches!(o, Ok(Outcome::Ok(_)))));
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut got = 0;
+    while got < 50 {
+        let left = until.saturating_duration_since(Instant::now());
+        if let ClientEvent::Delivery(_) = events.recv_timeout(left).expect("50 MOs") {
+            got += 1;
+        }
+    }
+    let until = Instant::now() + Duration::from_secs(5);
+    while s.stats().delivered.load(Ordering::Relaxed) < 50 {
+        assert!(Instant::now() < until);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(matches!(c.unbind().unwrap(), Outcome::Ok(_)));
+}
