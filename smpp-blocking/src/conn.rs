@@ -210,7 +210,11 @@ fn open(b: &ClientBuilder) -> Result<Wire, ConnectError> {
     };
     tcp.set_read_timeout(None)?;
     tcp.set_write_timeout(Some(b.write_timeout))?;
-    Ok(Wire { tcp, tls })
+    Ok(Wire {
+        tcp,
+        tls,
+        broken: false,
+    })
 }
 
 /// How one connection ended.

@@ -115,12 +115,24 @@ impl TlsConnect {
 pub(crate) struct Wire {
     pub(crate) tcp: TcpStream,
     pub(crate) tls: Option<Box<rustls::ClientConnection>>,
+    /// A write failed (or timed out): later writes fail at once instead of each waiting
+    /// for the write timeout again.
+    pub(crate) broken: bool,
 }
 
 impl Wire {
     /// Writes one transmit (encrypting it first with TLS). The socket's write timeout
     /// bounds it.
     pub(crate) fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if self.broken {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        let r = self.write_inner(data);
+        self.broken = r.is_err();
+        r
+    }
+
+    fn write_inner(&mut self, data: &[u8]) -> std::io::Result<()> {
         match &mut self.tls {
             None => self.tcp.write_all(data),
             Some(tls) => {
@@ -189,7 +201,7 @@ impl Wire {
 
     /// Sends close_notify (TLS) and shuts the socket down, which also ends the reader.
     pub(crate) fn shutdown(&mut self) {
-        if let Some(tls) = &mut self.tls {
+        if let (Some(tls), false) = (&mut self.tls, self.broken) {
             tls.send_close_notify();
             while tls.wants_write() {
                 if tls.write_tls(&mut self.tcp).is_err() {
