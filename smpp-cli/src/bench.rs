@@ -180,10 +180,16 @@ pub(crate) async fn bench(
         timeout: a.timeout,
     };
     let mut clients: Vec<Client> = Vec::new();
+    #[derive(Default)]
+    struct Pending {
+        ids: HashSet<String>,
+        early: HashSet<String>,
+    }
     let receipts = Arc::new(AtomicU64::new(0));
     let matched = Arc::new(AtomicU64::new(0));
-    let ids: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(HashSet::new()));
-    let early: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(HashSet::new()));
+    // One lock for both sets: a receipt may overtake its submit_sm_resp, and the
+    // check-then-insert on either side must be atomic or the two can miss each other.
+    let pending: Arc<Mutex<Pending>> = Arc::new(Mutex::new(Pending::default()));
     let el_timeout = Duration::from_secs_f64(a.enquire_link.clamp(0.5, 10.0));
     for _ in 0..a.binds {
         let mut b = builder(&conn, smpp_proto::session::BindKind::Transceiver)?
@@ -202,12 +208,7 @@ pub(crate) async fn bench(
         }
         let (c, mut ev) = connect(b, &format!("{addr_host}:{port}")).await?;
         clients.push(c);
-        let (r, m, ids, early) = (
-            receipts.clone(),
-            matched.clone(),
-            ids.clone(),
-            early.clone(),
-        );
+        let (r, m, pending) = (receipts.clone(), matched.clone(), pending.clone());
         tokio::spawn(async move {
             while let Some(e) = ev.recv().await {
                 if let ClientEvent::Delivery(d) = e {
@@ -217,19 +218,13 @@ pub(crate) async fn bench(
                         }
                         r.fetch_add(1, Ordering::Relaxed);
                         let keys = receipt_keys(&info.id);
-                        let hit = {
-                            let mut set = ids
-                                .lock()
-                                .unwrap_or_else(std::sync::PoisonError::into_inner);
-                            keys.iter().any(|k| set.remove(k))
-                        };
-                        if hit {
+                        let mut p = pending
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        if keys.iter().any(|k| p.ids.remove(k)) {
                             m.fetch_add(1, Ordering::Relaxed);
                         } else {
-                            early
-                                .lock()
-                                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                                .extend(keys);
+                            p.early.extend(keys);
                         }
                     }
                 }
@@ -277,13 +272,12 @@ pub(crate) async fn bench(
     let mut workers = Vec::new();
     for c in &clients {
         for _ in 0..a.window {
-            let (c, next, bar, payload, ids, early, matched) = (
+            let (c, next, bar, payload, pending, matched) = (
                 c.clone(),
                 next.clone(),
                 bar.clone(),
                 payload.clone(),
-                ids.clone(),
-                early.clone(),
+                pending.clone(),
                 matched.clone(),
             );
             let count = a.count;
@@ -305,16 +299,13 @@ pub(crate) async fn bench(
                             ok += 1;
                             if let Some(id) = o.message_id() {
                                 let key = canon(&String::from_utf8_lossy(id));
-                                let was_early = early
+                                let mut p = pending
                                     .lock()
-                                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                                    .remove(&key);
-                                if was_early {
+                                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                                if p.early.remove(&key) {
                                     matched.fetch_add(1, Ordering::Relaxed);
                                 } else if rd.wants_receipt() {
-                                    ids.lock()
-                                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                                        .insert(key);
+                                    p.ids.insert(key);
                                 }
                             }
                         }

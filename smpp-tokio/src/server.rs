@@ -244,6 +244,7 @@ impl ServerBuilder {
         let local = listener.local_addr()?;
         let (stop_tx, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
+            runtime: tokio::runtime::Handle::current(),
             auth: self.auth,
             handler: self.handler,
             config: self.config,
@@ -332,6 +333,8 @@ struct Conn {
 }
 
 struct Shared {
+    /// The runtime the server was started on: `deliver` may be called from any thread.
+    runtime: tokio::runtime::Handle,
     auth: Authenticator,
     handler: Handler,
     config: SessionConfig,
@@ -375,7 +378,7 @@ impl Shared {
             return self.store.push(&system_id, sm);
         };
         let me = self.clone();
-        tokio::spawn(async move {
+        self.runtime.spawn(async move {
             let (done, rx) = oneshot::channel();
             let sent = tx
                 .send(Cmd::Request {

@@ -301,3 +301,19 @@ async fn tls_with_a_generated_certificate() {
         .await;
     assert!(r.is_err());
 }
+
+#[test]
+fn deliver_from_a_thread_outside_the_runtime() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = rt.block_on(server());
+    let (_c, mut events) = rt.block_on(client(&s).connect()).unwrap();
+    // Called from a plain thread while a receiver is bound: the delivery task must be
+    // spawned on the server's runtime, not panic with "no reactor running".
+    std::thread::scope(|t| {
+        t.spawn(|| s.deliver("user", receipt("x1")).unwrap());
+    });
+    let d = rt.block_on(next_delivery(&mut events));
+    assert!(d.text.unwrap().starts_with("id:x1"));
+    d.ack.accept();
+    rt.block_on(s.shutdown());
+}
