@@ -120,7 +120,7 @@ pub(crate) fn receipt_info(d: &Delivery) -> Option<ReceiptInfo> {
     let tlv_state = sm
         .tlvs
         .message_state()
-        .map(|s| smpp_proto::receipt::MessageState::from_u8(s.value()));
+        .map(|s| smpp_proto::receipt::MessageState::from_value(s.value()));
     let state = r.state().or(tlv_state);
     let id = tlv_id.unwrap_or_else(|| lossy(r.id));
     Some(ReceiptInfo {

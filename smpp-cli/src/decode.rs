@@ -266,9 +266,9 @@ fn receipt_json(r: &PduReceipt<'_>) -> Value {
     let raw_stat = m.text.and_then(|t| t.stat).map(|s| s.raw);
     let state = match m.state {
         Some(s) => Some(Value::String(
-            MessageState::from(s.value.to_u8())
+            MessageState::from(s.value.value())
                 .name()
-                .map_or_else(|| format!("STATE_{}", s.value.to_u8()), str::to_owned),
+                .map_or_else(|| format!("STATE_{}", s.value.value()), str::to_owned),
         )),
         None => raw_stat.filter(|s| !s.is_empty()).map(lossy),
     };

@@ -92,7 +92,7 @@ fn decode_hex(json: bool, hex: &[String]) -> ExitCode {
 
 fn init_logging(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        0 => "error", // the command prints its own one-line errors; -v shows the library's warnings
         1 => "info",
         _ => "debug",
     };

@@ -420,7 +420,7 @@ fn receipt_sm(
         let rid = id.to_owned();
         let mut tlvs = vec![
             Tlv::cstring(TlvTag::ReceiptedMessageId, rid),
-            Tlv::u8(TlvTag::MessageState, state.to_u8()),
+            Tlv::u8(TlvTag::MessageState, state.value()),
         ];
         if let Some(u) = umr {
             tlvs.push(Tlv::u16(TlvTag::UserMessageReference, u));

@@ -41,7 +41,7 @@ proptest! {
         let fields = ReceiptFields {
             id: id.as_bytes(), sub, dlvrd, submit_date: submit_t,
             done_date: submit_t + Duration::from_secs(done_after),
-            state: MessageState::from_u8(state), err, text: text.as_bytes(),
+            state: MessageState::from_value(state), err, text: text.as_bytes(),
         };
         let opts = FormatOptions { dates_with_seconds: seconds, text: mode, capital_text_key: capital, offset_quarters: offset, ..FormatOptions::default() };
         let mut buf = [0u8; 300];
@@ -52,7 +52,7 @@ proptest! {
         prop_assert_eq!(r.sub.and_then(|c| c.value), Some(sub));
         prop_assert_eq!(r.dlvrd.and_then(|c| c.value), Some(dlvrd));
         prop_assert!(r.sub.unwrap().raw.len() >= 3);
-        prop_assert_eq!(r.state(), Some(MessageState::from_u8(state)).filter(|s| !matches!(s, MessageState::Other(_))));
+        prop_assert_eq!(r.state(), Some(MessageState::from_value(state)).filter(|s| !matches!(s, MessageState::Reserved(_))));
         prop_assert_eq!(r.err.map(|e| e.value), Some(ErrValue::Decimal(err)));
         let step = if seconds { 1 } else { 60 };
         let local = submit as i64 + i64::from(offset) * 900;

@@ -223,7 +223,7 @@ fn receipt_for(id: &str, to: &str) -> DeliverSm {
         dlvrd: 1,
         submit_date: t,
         done_date: t + Duration::from_secs(60),
-        state: receipt::MessageState::Delivered,
+        state: MessageState::Delivered,
         err: 0,
         text: b"interop",
     };
@@ -312,7 +312,7 @@ fn receipt_id(text: &[u8]) -> String {
     let r = receipt::parse(text)
         .receipt()
         .unwrap_or_else(|| panic!("not a receipt: {:?}", String::from_utf8_lossy(text)));
-    assert_eq!(r.state(), Some(receipt::MessageState::Delivered));
+    assert_eq!(r.state(), Some(MessageState::Delivered));
     String::from_utf8_lossy(r.id.expect("id")).into_owned()
 }
 

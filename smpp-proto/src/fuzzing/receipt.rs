@@ -41,7 +41,7 @@ pub fn receipt(data: &[u8]) {
         dlvrd: u32::from(byte(5)),
         submit_date: t,
         done_date: t + Duration::from_secs(u64::from(byte(6)) * 60),
-        state: MessageState::from_u8(byte(7) % 10),
+        state: MessageState::from_value(byte(7) % 10),
         err: u32::from(u16::from_le_bytes([byte(8), byte(9)])),
         text: &text,
     };

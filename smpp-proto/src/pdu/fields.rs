@@ -78,11 +78,12 @@ wire_enum! {
 }
 
 impl MessageState {
-    /// Whether the state is final (delivered, expired, deleted, undeliverable, accepted,
-    /// rejected, skipped).
+    /// Whether no further state change is expected. Only `Scheduled` and `Enroute` are
+    /// intermediate; every other state, `Unknown` and reserved/vendor values included,
+    /// counts as final (a receipt correlator must not wait forever on a vendor code).
     #[must_use]
     pub const fn is_final(self) -> bool {
-        matches!(self.value(), 2..=6 | 8 | 9)
+        !matches!(self.value(), 0 | 1)
     }
 }
 

@@ -252,7 +252,7 @@ const fn severity(s: MessageState) -> u8 {
         MessageState::Delivered => 0,
         MessageState::Accepted => 1,
         MessageState::Skipped => 2,
-        MessageState::Other(_) => 3,
+        MessageState::Reserved(_) => 3,
         MessageState::Unknown => 4,
         MessageState::Deleted => 5,
         MessageState::Expired => 6,

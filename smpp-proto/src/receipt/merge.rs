@@ -202,7 +202,7 @@ pub fn merge<'a>(
     }
 
     let text_stat = text.and_then(|r| r.stat).filter(|s| !s.raw.is_empty());
-    let tlv_state = tlvs.message_state.map(MessageState::from_u8);
+    let tlv_state = tlvs.message_state.map(MessageState::from_value);
     if let (Some(s), Some(t)) = (text_stat, tlv_state) {
         if s.state != Some(t) {
             conflicts.insert(Conflicts::STATE);

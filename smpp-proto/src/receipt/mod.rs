@@ -73,74 +73,11 @@ impl ReceiptKind {
     }
 }
 
-/// `message_state` values (SMPP 3.4 §5.2.28, plus the 5.0 additions), with a lossless catch-all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MessageState {
-    /// 0, SMPP 5.0: scheduled (intermediate).
-    Scheduled,
-    /// 1: en route (intermediate).
-    Enroute,
-    /// 2: delivered.
-    Delivered,
-    /// 3: validity period expired.
-    Expired,
-    /// 4: deleted.
-    Deleted,
-    /// 5: undeliverable.
-    Undeliverable,
-    /// 6: accepted (manually read on behalf of the subscriber).
-    Accepted,
-    /// 7: unknown (invalid state).
-    Unknown,
-    /// 8: rejected.
-    Rejected,
-    /// 9, SMPP 5.0: skipped.
-    Skipped,
-    /// Any other (reserved or vendor specific) value.
-    Other(u8),
-}
+/// The receipt's state is the codec's [`MessageState`](crate::pdu::MessageState) (re-exported
+/// here); this module adds the Appendix B `stat` words.
+pub use crate::pdu::MessageState;
 
 impl MessageState {
-    /// From the `message_state` octet.
-    pub const fn from_u8(v: u8) -> Self {
-        match v {
-            0 => Self::Scheduled,
-            1 => Self::Enroute,
-            2 => Self::Delivered,
-            3 => Self::Expired,
-            4 => Self::Deleted,
-            5 => Self::Undeliverable,
-            6 => Self::Accepted,
-            7 => Self::Unknown,
-            8 => Self::Rejected,
-            9 => Self::Skipped,
-            n => Self::Other(n),
-        }
-    }
-
-    /// The `message_state` octet.
-    pub const fn to_u8(self) -> u8 {
-        match self {
-            Self::Scheduled => 0,
-            Self::Enroute => 1,
-            Self::Delivered => 2,
-            Self::Expired => 3,
-            Self::Deleted => 4,
-            Self::Undeliverable => 5,
-            Self::Accepted => 6,
-            Self::Unknown => 7,
-            Self::Rejected => 8,
-            Self::Skipped => 9,
-            Self::Other(n) => n,
-        }
-    }
-
-    /// Whether no further state change is expected. Only `Scheduled` and `Enroute` are
-    /// intermediate; every other state, including `Unknown` and vendor values, counts as final.
-    pub const fn is_final(self) -> bool {
-        !matches!(self, Self::Scheduled | Self::Enroute)
-    }
-
     /// The 7-character Appendix B `stat` word (Table B-2, plus ENROUTE/SCHEDLD/SKIPPED).
     /// `Other` values are written as `UNKNOWN`.
     pub const fn stat_word(self) -> &'static str {
@@ -152,7 +89,7 @@ impl MessageState {
             Self::Deleted => "DELETED",
             Self::Undeliverable => "UNDELIV",
             Self::Accepted => "ACCEPTD",
-            Self::Unknown | Self::Other(_) => "UNKNOWN",
+            Self::Unknown | Self::Reserved(_) => "UNKNOWN",
             Self::Rejected => "REJECTD",
             Self::Skipped => "SKIPPED",
         }
@@ -238,7 +175,7 @@ mod tests {
     #[test]
     fn state_octets_round_trip() {
         for v in 0..=255u8 {
-            assert_eq!(MessageState::from_u8(v).to_u8(), v);
+            assert_eq!(MessageState::from_value(v).value(), v);
         }
         assert!(!MessageState::Enroute.is_final());
         assert!(MessageState::Delivered.is_final());
@@ -265,7 +202,7 @@ mod tests {
         assert_eq!(MessageState::from_stat(b"0"), None);
         assert_eq!(MessageState::from_stat(&[b'A'; 40]), None);
         for v in 0..=9u8 {
-            let s = MessageState::from_u8(v);
+            let s = MessageState::from_value(v);
             assert_eq!(MessageState::from_stat(s.stat_word().as_bytes()), Some(s));
         }
     }
