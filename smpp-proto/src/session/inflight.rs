@@ -15,6 +15,8 @@ pub(crate) struct Pending {
     pub(crate) id: CommandId,
     pub(crate) deadline: Instant,
     pub(crate) done: bool,
+    /// The wire value of the response `id` expects (0: none), computed once at push.
+    resp: u32,
 }
 
 /// Our requests in flight, oldest first. The response timeout is one constant, so
@@ -43,6 +45,7 @@ impl InFlight {
             id,
             deadline,
             done: false,
+            resp: id.response().map_or(0, CommandId::value),
         });
         self.live += 1;
     }
@@ -60,9 +63,7 @@ impl InFlight {
     pub(crate) fn take(&mut self, seq: SequenceNumber, resp_id: CommandId) -> Option<Pending> {
         let nack = matches!(resp_id, CommandId::GenericNack);
         let resp = resp_id.value();
-        let answers = |p: &Pending| {
-            !p.done && p.seq == seq && (nack || p.id.response().is_some_and(|r| r.value() == resp))
-        };
+        let answers = |p: &Pending| !p.done && p.seq == seq && (nack || p.resp == resp);
         if self.queue.front().is_some_and(answers) {
             // In order: pop it (entries behind it that are done are trimmed too).
             let found = self.queue.pop_front()?;

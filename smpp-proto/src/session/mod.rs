@@ -1087,6 +1087,7 @@ impl Session {
         self.close_with(CloseReason::Framing(e), &Outcome::ConnectionLost);
     }
 
+    #[inline(always)]
     fn on_frame(&mut self, now: Instant, frame: Bytes) {
         self.stats.pdus_received += 1;
         self.touch_rx(now);
@@ -1151,10 +1152,28 @@ impl Session {
         }
     }
 
+    #[inline(always)]
     fn on_response(&mut self, now: Instant, pdu: Pdu) {
         let seq = pdu.sequence;
         let id = pdu.command_id();
         let status = pdu.status;
+        // Fast path, the steady state: a successful answer to a request in flight, with
+        // no bind, keep-alive or unbind waiting on this number. `resolve` would reach
+        // the same branch; here the body goes into the event with one move.
+        if status.is_ok()
+            && !matches!(id, CommandId::GenericNack)
+            && self.bind_req.is_none_or(|(s, _)| s != seq)
+            && self.keepalive != Some(seq)
+            && self.unbind_req.is_none_or(|(s, _)| s != seq)
+            && self.inflight.take(seq, id).is_some()
+        {
+            self.events.push_back(Event::Response {
+                sequence: seq,
+                outcome: Outcome::Ok(pdu.body),
+            });
+            self.maybe_send_unbind(now);
+            return;
+        }
         let outcome = self.outcome_of(now, pdu);
         self.resolve(now, seq, id, outcome, status);
     }
@@ -1257,6 +1276,7 @@ impl Session {
         }
     }
 
+    #[inline(always)]
     fn on_request(&mut self, now: Instant, pdu: Pdu) {
         let id = pdu.command_id();
         let seq = pdu.sequence;
