@@ -176,6 +176,17 @@ impl FrameDecoder {
     /// A [`FrameError`] is fatal for the stream: the buffered bytes are left in place and
     /// the same error is returned again on the next call.
     pub fn next_frame(&mut self) -> Result<Option<Bytes>, FrameError> {
+        // Fast path: a whole frame with a valid length is at the front; only the length
+        // is read here (the decoder parses the header).
+        if let Some(&[a, b, c, d]) = self.buf.get(..4) {
+            let len = u32::from_be_bytes([a, b, c, d]);
+            if len >= HEADER_LEN as u32
+                && len <= self.limits.max_pdu_len
+                && self.buf.len() >= len as usize
+            {
+                return Ok(Some(self.buf.split_to(len as usize).freeze()));
+            }
+        }
         match peek_frame(&self.buf, &self.limits)? {
             Some(h) => Ok(Some(self.buf.split_to(h.command_length as usize).freeze())),
             None => {

@@ -486,24 +486,35 @@ impl Pdu {
     /// # Errors
     /// An [`EncodeError`] naming the field that breaks its limit.
     pub fn encode(&self, out: &mut BytesMut) -> Result<(), EncodeError> {
+        Self::encode_parts(self.sequence, self.status, &self.body, out)
+    }
+
+    /// [`encode`](Self::encode) from the parts of a PDU, for callers that hold a body
+    /// and would otherwise move it into a `Pdu` just to encode it (the session).
+    #[inline]
+    pub(crate) fn encode_parts(
+        sequence: SequenceNumber,
+        status: CommandStatus,
+        body: &Body,
+        out: &mut BytesMut,
+    ) -> Result<(), EncodeError> {
         // Pass 1 checks every field limit and counts; pass 2 writes into the buffer,
         // reserved once, without checking again.
-        let status = self.status.value();
-        let header_only = status != 0 && self.body.is_blank_response();
+        let status = status.value();
+        let header_only = status != 0 && body.is_blank_response();
         let mut c = Counter::default();
         if !header_only {
-            self.body.encode(&mut c)?;
+            body.encode(&mut c)?;
         }
         let len = HEADER_LEN + c.0;
         let len32 = u32::try_from(len).map_err(|_| EncodeError::PduTooLarge)?;
         let start = out.len();
         let mut header = [0u8; HEADER_LEN];
-        for (dst, v) in header.chunks_exact_mut(4).zip([
-            len32,
-            self.command_id().value(),
-            status,
-            self.sequence.0,
-        ]) {
+        for (dst, v) in
+            header
+                .chunks_exact_mut(4)
+                .zip([len32, body.command_id().value(), status, sequence.0])
+        {
             dst.copy_from_slice(&v.to_be_bytes());
         }
         out.reserve(len);
@@ -511,7 +522,7 @@ impl Pdu {
         if c.0 == 0 {
             return Ok(());
         }
-        let written = self.body.encode(out);
+        let written = body.encode(out);
         let pos = out.len() - start;
         if let Err(e) = written {
             out.truncate(start);

@@ -15,6 +15,8 @@ pub(crate) struct Pending {
     pub(crate) id: CommandId,
     pub(crate) deadline: Instant,
     pub(crate) done: bool,
+    /// The wire value of the response `id` expects (0: none), computed once at push.
+    resp: u32,
 }
 
 /// Our requests in flight, oldest first. The response timeout is one constant, so
@@ -43,6 +45,7 @@ impl InFlight {
             id,
             deadline,
             done: false,
+            resp: id.response().map_or(0, CommandId::value),
         });
         self.live += 1;
     }
@@ -54,15 +57,21 @@ impl InFlight {
     }
 
     /// Removes and returns the live entry with this sequence number (responses usually
-    /// come in order, so the scan normally stops at the first entry).
+    /// come in order, so the oldest entry is checked first and normally matches).
     /// Only an entry whose request `resp_id` answers matches (`generic_nack` answers
     /// anything).
     pub(crate) fn take(&mut self, seq: SequenceNumber, resp_id: CommandId) -> Option<Pending> {
-        let p = self.queue.iter_mut().find(|p| {
-            !p.done
-                && p.seq == seq
-                && (resp_id == CommandId::GenericNack || p.id.response() == Some(resp_id))
-        })?;
+        let nack = matches!(resp_id, CommandId::GenericNack);
+        let resp = resp_id.value();
+        let answers = |p: &Pending| !p.done && p.seq == seq && (nack || p.resp == resp);
+        if self.queue.front().is_some_and(answers) {
+            // In order: pop it (entries behind it that are done are trimmed too).
+            let found = self.queue.pop_front()?;
+            self.live -= 1;
+            self.trim();
+            return Some(found);
+        }
+        let p = self.queue.iter_mut().find(|p| answers(p))?;
         p.done = true;
         let found = *p;
         self.live -= 1;
@@ -190,13 +199,20 @@ impl Inbound {
         }
     }
 
+    /// Where `slot` is in the queue: slots are handed out consecutively and only ever
+    /// removed from the front, so the queue holds consecutive slots (O(1), no search).
+    fn index(&self, slot: u64) -> Option<usize> {
+        let first = self.queue.front()?.slot;
+        usize::try_from(slot.checked_sub(first)?).ok()
+    }
+
     /// Marks the request in `slot` answered; false if it was not waiting any more.
     pub(crate) fn answer(&mut self, slot: u64) -> bool {
-        let Ok(i) = self.queue.binary_search_by_key(&slot, |u| u.slot) else {
+        let Some(i) = self.index(slot) else {
             return false;
         };
         match self.queue.get_mut(i) {
-            Some(u) if !u.done => {
+            Some(u) if !u.done && u.slot == slot => {
                 u.done = true;
                 self.live -= 1;
                 self.trim();
@@ -211,11 +227,9 @@ impl Inbound {
     }
 
     pub(crate) fn is_waiting(&self, slot: u64) -> bool {
-        self.queue
-            .binary_search_by_key(&slot, |u| u.slot)
-            .ok()
+        self.index(slot)
             .and_then(|i| self.queue.get(i))
-            .is_some_and(|u| !u.done)
+            .is_some_and(|u| !u.done && u.slot == slot)
     }
 
     pub(crate) fn pop_expired(&mut self, now: Instant) -> Option<Unanswered> {

@@ -383,6 +383,7 @@ impl Session {
 
     /// The current state.
     #[must_use]
+    #[inline]
     pub const fn state(&self) -> State {
         self.state
     }
@@ -403,6 +404,7 @@ impl Session {
     /// outcome (never more than [`SessionConfig::window`]). The bind, unbind and
     /// automatic `enquire_link` are not counted.
     #[must_use]
+    #[inline]
     pub const fn in_flight(&self) -> usize {
         self.inflight.len()
     }
@@ -411,6 +413,7 @@ impl Session {
     /// SMSC) would be accepted now: bound for it, window not full, no throttle back-off,
     /// rate limit satisfied, outbound buffer not full. May change after any call.
     #[must_use]
+    #[inline]
     pub fn can_send(&self) -> bool {
         let id = match self.cfg.role {
             Role::Esme => CommandId::SubmitSm,
@@ -427,6 +430,7 @@ impl Session {
     /// [`SessionConfig::max_inbound_unanswered`] requests await the application, or while
     /// the outbound buffer is full; TCP flow control then pushes back on the peer.
     #[must_use]
+    #[inline]
     pub fn wants_read(&self) -> bool {
         self.state != State::Closed
             && self.inbound.len() < self.cfg.max_inbound_unanswered
@@ -648,7 +652,7 @@ impl Session {
             return Err(SendError::OutboundFull);
         }
         let seq = self.alloc_seq();
-        self.out.push(&Pdu::new(seq, body))?;
+        self.out.push_parts(seq, CommandStatus::Ok, &body)?;
         self.stats.pdus_sent += 1;
         self.inflight.push(seq, id, now + self.cfg.response_timeout);
         if is_paced(id) {
@@ -656,7 +660,7 @@ impl Session {
                 p.record(now);
             }
         }
-        if id != CommandId::EnquireLink {
+        if !matches!(id, CommandId::EnquireLink) {
             self.touch_activity(now);
         }
         Ok(seq)
@@ -709,28 +713,27 @@ impl Session {
             return Err(SendError::WrongMethod(to.command_id));
         }
         let expected = to.command_id.response();
-        let body = match reply.body {
+        let empty;
+        let body = match &reply.body {
             Some(b) => b,
             None => {
-                Body::empty_response(to.command_id).ok_or(SendError::WrongResponse { expected })?
+                empty = Body::empty_response(to.command_id)
+                    .ok_or(SendError::WrongResponse { expected })?;
+                &empty
             }
         };
         let id = body.command_id();
-        if Some(id) != expected {
+        if expected.is_none_or(|e| e.value() != id.value()) {
             return Err(SendError::WrongResponse { expected });
         }
         if check(self.cfg.role, id, self.state).is_err() {
             return Err(SendError::NotAllowedInState(id));
         }
-        self.check_tlvs(&body)?;
-        self.out.push(&Pdu {
-            sequence: to.sequence,
-            status: reply.status,
-            body,
-        })?;
+        self.check_tlvs(body)?;
+        self.out.push_parts(to.sequence, reply.status, body)?;
         self.stats.pdus_sent += 1;
         self.inbound.answer(to.slot);
-        if id != CommandId::EnquireLinkResp {
+        if !matches!(id, CommandId::EnquireLinkResp) {
             self.touch_activity(now);
         }
         Ok(())
@@ -849,6 +852,7 @@ impl Session {
     /// until `None` after every `handle_*` or command. Still returns the final PDUs
     /// after [`Event::Closed`].
     #[must_use]
+    #[inline]
     pub fn poll_transmit(&mut self) -> Option<Bytes> {
         let b = self.out.take()?;
         self.stats.bytes_sent += b.len() as u64;
@@ -858,6 +862,7 @@ impl Session {
     /// The next event. Call until `None` after every `handle_*` or command.
     /// [`Event::Closed`] is the last one ever returned.
     #[must_use]
+    #[inline]
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
@@ -949,6 +954,11 @@ impl Session {
 
     fn alloc_seq(&mut self) -> SequenceNumber {
         let mut seq = self.next_seq;
+        if !self.wrapped && seq.0 < SequenceNumber::MAX {
+            // Before the first wrap every number is fresh.
+            self.next_seq = seq.next();
+            return seq;
+        }
         // Only after a wrap can a number still be in use; the loop is bounded by the
         // numbers in use plus one.
         let limit = self.inflight.len() + self.cfg.max_timed_out_remembered + 4;
@@ -1077,6 +1087,7 @@ impl Session {
         self.close_with(CloseReason::Framing(e), &Outcome::ConnectionLost);
     }
 
+    #[inline(always)]
     fn on_frame(&mut self, now: Instant, frame: Bytes) {
         self.stats.pdus_received += 1;
         self.touch_rx(now);
@@ -1124,7 +1135,7 @@ impl Session {
     }
 
     fn outcome_of(&mut self, now: Instant, pdu: Pdu) -> Outcome {
-        if pdu.command_id() == CommandId::GenericNack {
+        if matches!(pdu.body, Body::GenericNack) {
             Outcome::GenericNack(pdu.status)
         } else if pdu.status.is_ok() {
             Outcome::Ok(pdu.body)
@@ -1141,10 +1152,28 @@ impl Session {
         }
     }
 
+    #[inline(always)]
     fn on_response(&mut self, now: Instant, pdu: Pdu) {
         let seq = pdu.sequence;
         let id = pdu.command_id();
         let status = pdu.status;
+        // Fast path, the steady state: a successful answer to a request in flight, with
+        // no bind, keep-alive or unbind waiting on this number. `resolve` would reach
+        // the same branch; here the body goes into the event with one move.
+        if status.is_ok()
+            && !matches!(id, CommandId::GenericNack)
+            && self.bind_req.is_none_or(|(s, _)| s != seq)
+            && self.keepalive != Some(seq)
+            && self.unbind_req.is_none_or(|(s, _)| s != seq)
+            && self.inflight.take(seq, id).is_some()
+        {
+            self.events.push_back(Event::Response {
+                sequence: seq,
+                outcome: Outcome::Ok(pdu.body),
+            });
+            self.maybe_send_unbind(now);
+            return;
+        }
         let outcome = self.outcome_of(now, pdu);
         self.resolve(now, seq, id, outcome, status);
     }
@@ -1158,7 +1187,7 @@ impl Session {
         outcome: Outcome,
         status: CommandStatus,
     ) {
-        let nack = id == CommandId::GenericNack;
+        let nack = matches!(id, CommandId::GenericNack);
         if let Some((bseq, kind)) = self.bind_req {
             if bseq == seq && (nack || BindKind::from_command_id(id) == Some(kind)) {
                 self.on_bind_resp(now, seq, kind, outcome, status);
@@ -1247,6 +1276,7 @@ impl Session {
         }
     }
 
+    #[inline(always)]
     fn on_request(&mut self, now: Instant, pdu: Pdu) {
         let id = pdu.command_id();
         let seq = pdu.sequence;

@@ -3,7 +3,7 @@
 
 use bytes::{Bytes, BytesMut};
 
-use crate::pdu::{EncodeError, Pdu};
+use crate::pdu::{Body, CommandStatus, EncodeError, Pdu, SequenceNumber};
 
 #[derive(Debug, Default)]
 pub(crate) struct Outbound {
@@ -12,6 +12,7 @@ pub(crate) struct Outbound {
 }
 
 impl Outbound {
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.buf.len()
     }
@@ -19,6 +20,19 @@ impl Outbound {
     /// Appends one PDU (nothing on error).
     pub(crate) fn push(&mut self, pdu: &Pdu) -> Result<(), EncodeError> {
         pdu.encode(&mut self.buf)?;
+        self.pdus += 1;
+        Ok(())
+    }
+
+    /// Appends one PDU given by its parts (the body is borrowed, not moved into a
+    /// `Pdu`: it is 256 octets).
+    pub(crate) fn push_parts(
+        &mut self,
+        sequence: SequenceNumber,
+        status: CommandStatus,
+        body: &Body,
+    ) -> Result<(), EncodeError> {
+        Pdu::encode_parts(sequence, status, body, &mut self.buf)?;
         self.pdus += 1;
         Ok(())
     }
