@@ -37,7 +37,20 @@ fn opt(v: &str) -> Option<Vec<u8>> {
 }
 
 fn state_name(s: Option<MessageState>) -> String {
-    s.map_or_else(|| "?".to_owned(), |s| format!("{s:?}"))
+    // The corpus names states in CamelCase (Delivered, Undeliverable...).
+    s.map_or_else(
+        || "?".to_owned(),
+        |s| match s.name() {
+            Some(n) => {
+                let lower = n.to_ascii_lowercase();
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            }
+            None => format!("Other({})", s.value()),
+        },
+    )
 }
 
 fn errv(e: Option<ErrValue>) -> String {
