@@ -22,6 +22,9 @@ use crate::driver::{Answer, Cmd, Driver, now};
 use crate::error::{ClientError, ConnectError};
 use crate::metrics::{Counters, SessionCounters};
 use crate::tls::TlsConnect;
+use crate::tracking::{ReceiptInfo, Tracker};
+use smpp_proto::pdu::MessageState;
+use smpp_proto::receipt::{CorrelatorConfig, MessageKey, ReceiptOptions};
 
 /// How to reconnect after a drop.
 #[derive(Clone, Debug)]
@@ -66,6 +69,8 @@ pub struct ClientBuilder {
     reconnect: Option<Reconnect>,
     auto_ack: bool,
     connect_timeout: Duration,
+    receipts: ReceiptOptions,
+    correlator: CorrelatorConfig,
     /// Pool members: requests never sent hand back `SendError::NotBound` at a drop
     /// instead of waiting for the reconnect, so the pool sends them elsewhere.
     pub(crate) reroute: bool,
@@ -94,6 +99,8 @@ impl ClientBuilder {
             config: SessionConfig::esme(),
             reconnect: Some(Reconnect::default()),
             auto_ack: false,
+            receipts: ReceiptOptions::default(),
+            correlator: CorrelatorConfig::default(),
             connect_timeout: Duration::from_secs(10),
             reroute: false,
         }
@@ -178,6 +185,24 @@ impl ClientBuilder {
     pub(crate) fn reconnect_policy(&self) -> Option<Reconnect> {
         self.reconnect.clone()
     }
+    /// How this SMSC writes message ids (submit_sm_resp vs receipt: Vonage answers hex and
+    /// reports decimal; Kannel's `msg-id-type`) and its `err:` quirk (GatewayAPI), for
+    /// receipt parsing and matching.
+    #[must_use]
+    pub const fn receipts(mut self, opts: ReceiptOptions) -> Self {
+        self.receipts = opts;
+        self
+    }
+
+    /// Limits and hold times of receipt matching (defaults: 100,000 tracked messages,
+    /// receipts with an unknown id held 30 s for their `submit_sm_resp`, 48 h to wait for
+    /// final receipts).
+    #[must_use]
+    pub const fn receipt_matching(mut self, c: CorrelatorConfig) -> Self {
+        self.correlator = c;
+        self
+    }
+
     /// Full access to the session settings.
     #[must_use]
     pub fn session_config(mut self, f: impl FnOnce(&mut SessionConfig)) -> Self {
@@ -201,7 +226,12 @@ impl ClientBuilder {
             &self.addr,
         ));
         let bound = Arc::new(AtomicBool::new(false));
+        let tracker = Tracker::new(CorrelatorConfig {
+            notation: self.receipts.notation,
+            ..self.correlator
+        });
         tokio::spawn(manage(
+            tracker.clone(),
             self,
             cmd_rx,
             app_tx,
@@ -218,6 +248,7 @@ impl ClientBuilder {
                     reference: Arc::new(AtomicU16::new(1)),
                     counters,
                     bound,
+                    tracker,
                 },
                 app_rx,
             )),
@@ -238,6 +269,8 @@ pub struct Delivery {
     pub text: Option<String>,
     /// How many PDUs made up this message.
     pub parts: usize,
+    /// The receipt, parsed (text and TLVs merged), when this is one.
+    pub receipt: Option<ReceiptInfo>,
     /// Acknowledges the PDUs. Dropping it unanswered answers ESME_RX_T_APPN, so the SMSC
     /// redelivers rather than the message being lost.
     pub ack: Ack,
@@ -326,6 +359,47 @@ pub enum ClientEvent {
     },
     /// The client stopped (unbind, or reconnect disabled).
     Stopped,
+    /// A receipt matched a part of a message sent with [`Client::send_text`] (intermediate
+    /// or final; `late` when the part was already final, e.g. ENROUTE after DELIVRD).
+    ReceiptMatched {
+        /// [`SentText::track`] of the message.
+        track: u64,
+        /// The part (0-based).
+        part: u16,
+        /// The state reported.
+        state: MessageState,
+        /// The error code, if any.
+        error: Option<u32>,
+        /// The part already had a final state; this one was not applied.
+        late: bool,
+    },
+    /// Every part of a tracked message has a final state (the worst part decides).
+    MessageFinal {
+        /// [`SentText::track`] of the message.
+        track: u64,
+        /// The combined state.
+        state: MessageState,
+        /// The error of the part that decided it.
+        error: Option<u32>,
+        /// Each part's final state.
+        parts: Vec<MessageState>,
+    },
+    /// A tracked message got no final receipt in time (or was evicted to bound memory).
+    TrackExpired {
+        /// [`SentText::track`] of the message.
+        track: u64,
+    },
+    /// A receipt that matched no tracked message (sent with `submit`, from another
+    /// system, or with an id nobody registered within the hold time). Reported, never
+    /// dropped; its [`Delivery`] was delivered too.
+    ReceiptUnmatched {
+        /// The normalised message id.
+        key: MessageKey,
+        /// The state reported.
+        state: MessageState,
+        /// The error code, if any.
+        error: Option<u32>,
+    },
 }
 
 /// Options for [`Client::send_text`].
@@ -357,6 +431,10 @@ impl Default for TextOptions {
 pub struct SentText {
     /// The `data_coding` used.
     pub data_coding: u8,
+    /// The id under which receipts for this message are reported
+    /// ([`ClientEvent::ReceiptMatched`], [`ClientEvent::MessageFinal`]); `None` when no
+    /// receipt was requested.
+    pub track: Option<u64>,
     /// One outcome per part, in order.
     pub parts: Vec<Outcome>,
 }
@@ -388,6 +466,7 @@ pub struct Client {
     reference: Arc<AtomicU16>,
     counters: Arc<Counters>,
     bound: Arc<AtomicBool>,
+    tracker: Tracker,
 }
 
 impl Client {
@@ -450,12 +529,31 @@ impl Client {
     ) -> Result<SentText, ClientError> {
         let reference = self.reference.fetch_add(1, Ordering::Relaxed);
         let (data_coding, sms) = text_parts(from, to, text, opts, reference)?;
+        // Registered before sending: a receipt that overtakes its submit_sm_resp is held
+        // by the correlator until the id below is known.
+        let tracked = if opts.registered_delivery.wants_receipt() {
+            self.tracker.register(sms.len())
+        } else {
+            None
+        };
         let futs: Vec<_> = sms.into_iter().map(|sm| self.submit(sm)).collect();
         let mut parts = Vec::with_capacity(futs.len());
         for r in futures_util::future::join_all(futs).await {
             parts.push(r?);
         }
-        Ok(SentText { data_coding, parts })
+        if let Some((_, sref)) = tracked {
+            let mut c = self.tracker.lock();
+            for (i, o) in parts.iter().enumerate() {
+                if let (Some(id), Ok(part)) = (o.message_id(), u16::try_from(i)) {
+                    let _ = c.register_message_id(now(), sref, part, id);
+                }
+            }
+        }
+        Ok(SentText {
+            data_coding,
+            track: tracked.map(|(t, _)| t),
+            parts,
+        })
     }
 
     /// Unbinds gracefully (in-flight requests finish first) and stops reconnecting.
@@ -579,7 +677,12 @@ fn jitter(d: Duration, attempt: u32) -> Duration {
     d.mul_f64(1.0 + frac)
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the connection task's shared state"
+)]
 async fn manage(
+    tracker: Tracker,
     b: ClientBuilder,
     mut cmds: mpsc::Receiver<Cmd>,
     app: mpsc::Sender<ClientEvent>,
@@ -593,7 +696,7 @@ async fn manage(
     let mut conn_no = 0u64;
     let mut attempt = 0u32;
     let mut parked: Option<Cmd> = None;
-    let mut reassembler = crate::mo::Assembler::default();
+    let mut reassembler = crate::mo::Assembler::new(b.receipts);
     loop {
         conn_no += 1;
         // One span per connection; never the password.
@@ -630,6 +733,8 @@ async fn manage(
                 );
                 let mut bound = false;
                 let mut bind_rx = Some(bind_rx);
+                // Matches found when send_text registers ids, and expiries, surface here.
+                let mut tick = tokio::time::interval(Duration::from_millis(200));
                 let mut close_reason = None;
                 let driver = loop {
                     tokio::select! {
@@ -667,7 +772,12 @@ async fn manage(
                             }
                             Some(Event::Request { token, body }) => {
                                 if let Some(d) = reassembler.push(token, body, &ans_tx, b.auto_ack) {
+                                    let info = d.receipt.clone();
                                     let _ = app.send(ClientEvent::Delivery(d)).await;
+                                    if let Some(info) = info {
+                                        tracker.receipt(&info);
+                                        for e in tracker.drain() { let _ = app.send(e).await; }
+                                    }
                                 }
                             }
                             Some(Event::LateResponse { outcome, .. }) => {
@@ -678,6 +788,9 @@ async fn manage(
                             Some(Event::Outbind { .. }) | Some(_) => {}
                             None => {}
                         },
+                        _ = tick.tick() => {
+                            for e in tracker.drain() { let _ = app.send(e).await; }
+                        }
                         j = &mut task => break j.ok(),
                     }
                 };

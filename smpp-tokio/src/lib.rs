@@ -54,6 +54,7 @@ mod mo;
 mod pool;
 mod server;
 mod tls;
+mod tracking;
 
 pub use client::{
     Ack, Client, ClientBuilder, ClientEvent, Delivery, Reconnect, SentText, TextOptions,
@@ -66,6 +67,7 @@ pub use server::{
     ServerBuilder, Stats, Store,
 };
 pub use tls::{TlsAccept, TlsConnect};
+pub use tracking::ReceiptInfo;
 
 /// The sans-IO core, re-exported.
 pub use smpp_proto as proto;

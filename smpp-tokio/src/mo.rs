@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::client::{Ack, Delivery};
 use crate::driver::{Answer, now};
+use smpp_proto::receipt::ReceiptOptions;
 
 type Key = (Bytes, Bytes, Namespace, u16, u8);
 
@@ -23,10 +24,11 @@ type Key = (Bytes, Bytes, Namespace, u16, u8);
 pub(crate) struct Assembler {
     inner: Reassembler,
     tokens: HashMap<Key, Vec<(u8, ReplyToken, Body)>>,
+    receipts: ReceiptOptions,
 }
 
-impl Default for Assembler {
-    fn default() -> Self {
+impl Assembler {
+    pub(crate) fn new(receipts: ReceiptOptions) -> Self {
         let config = ReassemblerConfig {
             timeout: Duration::from_secs(120),
             ..ReassemblerConfig::default()
@@ -34,6 +36,7 @@ impl Default for Assembler {
         Self {
             inner: Reassembler::new(config),
             tokens: HashMap::new(),
+            receipts,
         }
     }
 }
@@ -153,7 +156,13 @@ impl Assembler {
                     if auto_ack {
                         ack.accept_in_place();
                     }
+                    let receipts = self.receipts;
                     out = last.map(|body| Delivery {
+                        receipt: if is_receipt {
+                            crate::tracking::read(&body, &receipts)
+                        } else {
+                            None
+                        },
                         body,
                         is_receipt,
                         text,

@@ -287,7 +287,12 @@ impl Pool {
         for r in futures_util::future::join_all(futs).await {
             parts.push(r?);
         }
-        Ok(SentText { data_coding, parts })
+        // Receipt tracking is per client; a pool's parts may go to several members.
+        Ok(SentText {
+            data_coding,
+            track: None,
+            parts,
+        })
     }
 
     /// The members' counters summed.

@@ -317,3 +317,123 @@ fn deliver_from_a_thread_outside_the_runtime() {
     d.ack.accept();
     rt.block_on(s.shutdown());
 }
+
+fn receipt_for(id: &str, stat: &str) -> DeliverSm {
+    let text = format!(
+        "id:{id} sub:001 dlvrd:001 submit date:2311231200 done date:2311231201 stat:{stat} err:000 text:x"
+    );
+    let mut sm = smpp_proto::pdu::SubmitSm::new("4512345678", "Shop", text.into_bytes())
+        .with_esm_class(EsmClass(EsmClass::DELIVERY_RECEIPT));
+    sm.tlvs = smpp_proto::pdu::Tlvs::from_slice(&[smpp_proto::pdu::Tlv::cstring(
+        smpp_proto::pdu::TlvTag::ReceiptedMessageId,
+        id.to_owned(),
+    )])
+    .unwrap();
+    sm
+}
+
+#[tokio::test]
+async fn receipts_matched_to_send_text_even_before_the_response() {
+    use std::sync::{Arc, OnceLock};
+    let me: Arc<OnceLock<Server>> = Arc::new(OnceLock::new());
+    let ids = Arc::new(std::sync::atomic::AtomicU64::new(100));
+    let (m, i) = (me.clone(), ids.clone());
+    let s = Server::builder()
+        .handler(move |_, body| {
+            let id = format!("{}", i.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+            let srv = m.clone();
+            async move {
+                if matches!(body, Body::SubmitSm(_)) {
+                    // The receipt goes out before the submit_sm_resp (an SMSC race).
+                    if let Some(s) = srv.get() {
+                        s.deliver("user", receipt_for(&id, "ENROUTE")).unwrap();
+                        s.deliver("user", receipt_for(&id, "DELIVRD")).unwrap();
+                    }
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                }
+                Reply::ok(Body::SubmitSmResp(MessageIdResp::new(id)))
+            }
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let addr = s.local_addr();
+    assert!(me.set(s).is_ok());
+    let (c, mut ev) = ClientBuilder::new(addr.to_string())
+        .system_id("user")
+        .password("x")
+        .auto_ack(true)
+        .receipt_matching(smpp_proto::receipt::CorrelatorConfig {
+            hold_unknown: Duration::from_secs(1),
+            ..Default::default()
+        })
+        .connect()
+        .await
+        .unwrap();
+    let sent = c
+        .send_text(
+            "Shop",
+            "4512345678",
+            &"long text ".repeat(40),
+            &TextOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent.parts.len(), 3);
+    let track = sent.track.expect("a receipt was requested");
+    // Every receipt also comes as a Delivery with its parsed form; the message completes
+    // once all three parts are DELIVRD.
+    let mut parsed = 0;
+    let mut matched = 0;
+    let finished = loop {
+        match tokio::time::timeout(Duration::from_secs(10), ev.recv())
+            .await
+            .expect("in time")
+        {
+            Some(ClientEvent::Delivery(d)) => {
+                let r = d.receipt.as_ref().expect("parsed receipt");
+                assert!(r.message_id.is_some());
+                parsed += 1;
+            }
+            Some(ClientEvent::ReceiptMatched { track: t, .. }) => {
+                assert_eq!(t, track);
+                matched += 1;
+            }
+            Some(ClientEvent::MessageFinal {
+                track: t,
+                state,
+                parts,
+                ..
+            }) => {
+                assert_eq!(t, track);
+                break (state, parts);
+            }
+            Some(_) => {}
+            None => panic!("events ended"),
+        }
+    };
+    assert_eq!(finished.0, smpp_proto::pdu::MessageState::Delivered);
+    assert_eq!(finished.1.len(), 3);
+    assert!(
+        parsed >= 3 && matched >= 3,
+        "parsed {parsed} matched {matched}"
+    );
+    // A receipt nobody registered is reported, not dropped.
+    me.get()
+        .unwrap()
+        .deliver("user", receipt_for("999999", "UNDELIV"))
+        .unwrap();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ev.recv())
+            .await
+            .expect("in time")
+        {
+            Some(ClientEvent::ReceiptUnmatched { state, .. }) => {
+                assert_eq!(state, smpp_proto::pdu::MessageState::Undeliverable);
+                break;
+            }
+            Some(_) => {}
+            None => panic!("events ended"),
+        }
+    }
+}
