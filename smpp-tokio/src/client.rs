@@ -490,7 +490,9 @@ impl Client {
 
     /// Sends any request and waits for its one outcome. While the connection is down the
     /// request waits for the reconnect; in flight at a drop it resolves as
-    /// [`Outcome::ConnectionLost`] and is never resent by the client.
+    /// [`Outcome::ConnectionLost`] and is never resent by the client. A request the client
+    /// never sent because it stopped (unbind, close, reconnect disabled) fails with
+    /// [`ClientError::Send`]`(SendError::Closed)`: not delivered, safe to resend.
     ///
     /// # Errors
     /// [`ClientError::Closed`] after the client stopped, [`ClientError::Send`] for a
@@ -874,14 +876,15 @@ async fn manage(
             break;
         }
     }
-    // Fail whatever still waits.
+    // Whatever still waits was never sent: say so (`SendError::Closed`, which means
+    // "not delivered, safe to send again elsewhere"), unlike ConnectionLost ("unknown").
     if let Some(Cmd::Request { done, .. }) = parked {
-        let _ = done.send(Ok(Outcome::ConnectionLost));
+        let _ = done.send(Err(smpp_proto::session::SendError::Closed));
     }
     cmds.close();
     while let Ok(c) = cmds.try_recv() {
         if let Cmd::Request { done, .. } | Cmd::Bind { done, .. } | Cmd::Unbind { done } = c {
-            let _ = done.send(Ok(Outcome::ConnectionLost));
+            let _ = done.send(Err(smpp_proto::session::SendError::Closed));
         }
     }
     let _ = app.send(ClientEvent::Stopped).await;
