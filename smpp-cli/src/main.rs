@@ -11,6 +11,7 @@ mod common;
 mod decode;
 mod demo;
 mod listen;
+mod metrics;
 mod pcap;
 mod send;
 mod sim;

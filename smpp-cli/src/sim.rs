@@ -161,6 +161,10 @@ pub(crate) struct SimArgs {
     /// Fault: refuse the first N bind attempts (ESME_RBINDFAIL).
     #[arg(long, default_value_t = 0)]
     pub(crate) refuse_binds: u64,
+    /// Serve the counters as Prometheus metrics on http://ADDR/metrics (port 0: any free
+    /// port; the address is printed as `metrics on ADDR`).
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) metrics: Option<String>,
     /// Print counters every few seconds.
     #[arg(skip)]
     pub(crate) verbose: bool,
@@ -199,6 +203,7 @@ impl Default for SimArgs {
             double_receipt: false,
             no_enquire_link: false,
             refuse_binds: 0,
+            metrics: None,
             verbose: false,
         }
     }
@@ -255,6 +260,8 @@ pub(crate) struct Sim {
     pub(crate) direct: SocketAddr,
     /// PEM file of the generated certificate, if any.
     pub(crate) cert_file: Option<std::path::PathBuf>,
+    /// The Prometheus metrics listener's address (`--metrics`).
+    pub(crate) metrics: Option<SocketAddr>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -730,6 +737,14 @@ impl Sim {
                 tasks.push(tokio::spawn(accept_loop(l, direct, acc, f)));
             }
         }
+        let mut metrics = None;
+        if let Some(a) = &args.metrics {
+            let l = TcpListener::bind(a)
+                .await
+                .map_err(|e| format!("cannot listen for metrics on {a}: {e}"))?;
+            metrics = Some(l.local_addr().map_err(|e| e.to_string())?);
+            tasks.push(tokio::spawn(crate::metrics::serve(l, counters.clone())));
+        }
         if args.mo_rate > 0.0 {
             let st3 = st.clone();
             let every = Duration::from_secs_f64(1.0 / args.mo_rate);
@@ -776,6 +791,7 @@ impl Sim {
             addrs,
             direct,
             cert_file,
+            metrics,
             tasks,
         })
     }
@@ -795,21 +811,57 @@ impl Sim {
 }
 
 impl Counters {
+    /// Every counter as (name, description, value), in summary order.
+    pub(crate) fn fields(&self) -> [(&'static str, &'static str, u64); 11] {
+        [
+            (
+                "connections",
+                "Client connections accepted.",
+                n(&self.connections),
+            ),
+            ("submits", "submit_sm requests received.", n(&self.submits)),
+            (
+                "accepted",
+                "submit_sm requests accepted.",
+                n(&self.accepted),
+            ),
+            (
+                "throttled",
+                "submit_sm requests answered with ESME_RTHROTTLED.",
+                n(&self.throttled),
+            ),
+            (
+                "rejected",
+                "submit_sm requests rejected with another error.",
+                n(&self.rejected),
+            ),
+            (
+                "withheld",
+                "submit_sm requests never answered (fault).",
+                n(&self.withheld),
+            ),
+            (
+                "nacked",
+                "submit_sm requests answered with generic_nack (fault).",
+                n(&self.nacked),
+            ),
+            ("dropped", "Connections dropped (fault).", n(&self.dropped)),
+            ("receipts", "Delivery receipts queued.", n(&self.receipts)),
+            ("mo", "Mobile-originated messages sent.", n(&self.mo)),
+            (
+                "binds_refused",
+                "Bind attempts refused.",
+                n(&self.binds_refused),
+            ),
+        ]
+    }
+
     pub(crate) fn line(&self) -> String {
-        format!(
-            "connections {} submits {} accepted {} throttled {} rejected {} withheld {} nacked {} dropped {} receipts {} mo {} binds_refused {}",
-            n(&self.connections),
-            n(&self.submits),
-            n(&self.accepted),
-            n(&self.throttled),
-            n(&self.rejected),
-            n(&self.withheld),
-            n(&self.nacked),
-            n(&self.dropped),
-            n(&self.receipts),
-            n(&self.mo),
-            n(&self.binds_refused),
-        )
+        self.fields()
+            .iter()
+            .map(|(name, _, v)| format!("{name} {v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -1017,6 +1069,12 @@ pub(crate) async fn run(args: SimArgs) -> Result<(), String> {
     }
     if let Some(f) = &sim.cert_file {
         println!("tls certificate (self-signed, for --ca): {}", f.display());
+    }
+    if let Some(m) = sim.metrics {
+        // Not println!: a reader that kept only the first line must not make this panic.
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "metrics on {m}").and_then(|()| out.flush());
     }
     wait_for_signal().await;
     sim.stop().await;

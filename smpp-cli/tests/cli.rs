@@ -166,6 +166,102 @@ fn bench_against_sim_and_in_process() {
     assert_eq!(json_lines(&o)[0]["ok"], 300);
 }
 
+/// `GET path` over a raw TcpStream; the whole response (the server closes after it).
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut t = std::net::TcpStream::connect(addr).expect("connect to metrics");
+    t.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(t, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("write request");
+    let mut r = String::new();
+    t.read_to_string(&mut r).expect("read response");
+    r
+}
+
+#[test]
+fn sim_serves_prometheus_metrics() {
+    let mut child = Command::new(BIN)
+        .args(["sim", "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn sim");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let (mut first, mut second) = (String::new(), String::new());
+    out.read_line(&mut first).expect("first line");
+    out.read_line(&mut second).expect("second line");
+    // The first-line contract holds; the metrics address follows on its own line.
+    assert!(first.starts_with("smpp sim listening on "), "{first}");
+    let metrics = second
+        .trim()
+        .strip_prefix("metrics on ")
+        .unwrap_or_else(|| panic!("{second}"))
+        .to_owned();
+    let addr = first.trim().rsplit(' ').next().expect("address").to_owned();
+    let (host, port) = addr.rsplit_once(':').expect("host:port");
+    let s = Sim {
+        host: host.to_owned(),
+        port: port.to_owned(),
+        child,
+    };
+    let j = bench_json(&s, &["-n", "200", "--binds", "2"]);
+    assert_eq!(j["submitted"], 200);
+
+    let r = http_get(&metrics, "/metrics");
+    let (head, body) = r.split_once("\r\n\r\n").expect("head and body");
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(
+        head.contains("Content-Type: text/plain; version=0.0.4"),
+        "{head}"
+    );
+    assert!(head.contains("Connection: close"), "{head}");
+    assert!(
+        head.contains(&format!("Content-Length: {}", body.len())),
+        "{head}"
+    );
+    for name in [
+        "connections",
+        "submits",
+        "accepted",
+        "throttled",
+        "rejected",
+        "withheld",
+        "nacked",
+        "dropped",
+        "receipts",
+        "mo",
+        "binds_refused",
+    ] {
+        let m = format!("smpp_sim_{name}_total");
+        assert!(body.contains(&format!("# HELP {m} ")), "{name}: {body}");
+        assert!(
+            body.contains(&format!("# TYPE {m} counter\n")),
+            "{name}: {body}"
+        );
+        assert!(
+            body.lines().any(|l| l
+                .strip_prefix(&format!("{m} "))
+                .is_some_and(|v| v.parse::<u64>().is_ok())),
+            "{name}: {body}"
+        );
+    }
+    assert!(
+        body.lines().any(|l| l == "smpp_sim_submits_total 200"),
+        "{body}"
+    );
+    assert!(
+        body.lines().any(|l| l == "smpp_sim_accepted_total 200"),
+        "{body}"
+    );
+    assert!(
+        body.lines().any(|l| l == "smpp_sim_connections_total 2"),
+        "{body}"
+    );
+
+    let r = http_get(&metrics, "/nosuch");
+    assert!(r.starts_with("HTTP/1.1 404 "), "{r}");
+}
+
 #[test]
 fn demo_works() {
     let o = smpp(&["demo"]);
