@@ -13,7 +13,7 @@ use smpp_proto::pdu::{
 };
 use smpp_proto::segment::{Concat, SplitOptions, split_encoded, split_text};
 use smpp_proto::session::{
-    BindKind, CloseReason, Outcome, RateLimit, Reply, ReplyToken, SendError, SessionConfig,
+    BindKind, CloseReason, Outcome, RateLimit, ReplyToken, SendError, SessionConfig,
 };
 use smpp_proto::text::{EncodingPolicy, TextEncoding};
 
@@ -292,11 +292,7 @@ impl Ack {
             return;
         };
         for token in self.tokens.drain(..) {
-            let reply = if status.is_ok() {
-                Reply::ok(Body::empty_response(token.command_id()).unwrap_or(Body::GenericNack))
-            } else {
-                Reply::error(status)
-            };
+            let reply = smpp_proto::inbound::reply_with(&token, status);
             let _ = tx.send(Msg::Command(Cmd::Answer { token, reply }));
         }
     }

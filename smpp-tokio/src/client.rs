@@ -11,7 +11,7 @@ use smpp_proto::pdu::{
 };
 use smpp_proto::segment::{Concat, SplitOptions, split_encoded, split_text};
 use smpp_proto::session::{
-    BindKind, CloseReason, Event, Outcome, RateLimit, Reply, ReplyToken, Session, SessionConfig,
+    BindKind, CloseReason, Event, Outcome, RateLimit, ReplyToken, Session, SessionConfig,
 };
 use smpp_proto::text::{EncodingPolicy, TextEncoding};
 use tokio::net::TcpStream;
@@ -301,11 +301,7 @@ impl Ack {
             return;
         };
         for token in self.tokens.drain(..) {
-            let reply = if status.is_ok() {
-                Reply::ok(Body::empty_response(token.command_id()).unwrap_or(Body::GenericNack))
-            } else {
-                Reply::error(status)
-            };
+            let reply = smpp_proto::inbound::reply_with(&token, status);
             let _ = tx.send(Answer::Respond { token, reply });
         }
     }
