@@ -7,15 +7,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use smpp_proto::pdu::{
-    Bind, Body, COctetString, CommandStatus, DataCoding, EsmClass, RegisteredDelivery, SubmitSm,
-    Tlv, TlvTag, Tlvs,
-};
-use smpp_proto::segment::{Concat, SplitOptions, split_encoded, split_text};
+use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus, SubmitSm};
+use smpp_proto::segment::{SubmitPartsError, submit_parts};
 use smpp_proto::session::{
-    BindKind, CloseReason, Outcome, RateLimit, Reply, ReplyToken, SendError, SessionConfig,
+    BindKind, CloseReason, Outcome, RateLimit, ReplyToken, SendError, SessionConfig,
 };
-use smpp_proto::text::{EncodingPolicy, TextEncoding};
 
 use crate::conn::{Cmd, Done, Msg, Runner};
 use crate::error::{ClientError, ConnectError};
@@ -292,11 +288,7 @@ impl Ack {
             return;
         };
         for token in self.tokens.drain(..) {
-            let reply = if status.is_ok() {
-                Reply::ok(Body::empty_response(token.command_id()).unwrap_or(Body::GenericNack))
-            } else {
-                Reply::error(status)
-            };
+            let reply = smpp_proto::inbound::reply_with(&token, status);
             let _ = tx.send(Msg::Command(Cmd::Answer { token, reply }));
         }
     }
@@ -352,29 +344,9 @@ pub enum ClientEvent {
     Stopped,
 }
 
-/// Options for [`Client::send_text`].
-#[derive(Clone, Debug)]
-pub struct TextOptions {
-    /// Encoding policy (GSM-7 first, then national tables / Latin-1 if allowed, else UCS-2).
-    pub policy: EncodingPolicy,
-    /// Force an encoding instead of choosing.
-    pub encoding: Option<TextEncoding>,
-    /// How to split a long message (default: UDH with an 8-bit reference).
-    pub split: Concat,
-    /// registered_delivery (default: receipt on final outcome).
-    pub registered_delivery: RegisteredDelivery,
-}
-
-impl Default for TextOptions {
-    fn default() -> Self {
-        Self {
-            policy: EncodingPolicy::default(),
-            encoding: None,
-            split: Concat::Udh8,
-            registered_delivery: RegisteredDelivery::FINAL,
-        }
-    }
-}
+/// Options for [`Client::send_text`]: smpp-proto's
+/// [`SubmitOptions`](smpp_proto::segment::SubmitOptions) under this crate's name.
+pub use smpp_proto::segment::SubmitOptions as TextOptions;
 
 /// The result of [`Client::send_text`].
 #[derive(Debug)]
@@ -592,46 +564,16 @@ impl Client {
         opts: &TextOptions,
     ) -> Result<SentText, ClientError> {
         let reference = self.inner.reference.fetch_add(1, Ordering::Relaxed);
-        let reference = if opts.split == Concat::Udh8 {
-            reference & 0xFF
-        } else {
-            reference
+        let (data_coding, sms) = match submit_parts(from, to, text, opts, reference) {
+            Ok(p) => (p.data_coding, p.parts),
+            Err(SubmitPartsError::Split(e)) => return Err(ClientError::Split(e)),
+            Err(SubmitPartsError::Encode(e)) => return Err(ClientError::Encode(e.to_string())),
         };
-        let so = SplitOptions::new(opts.split, reference);
-        let split = match opts.encoding {
-            Some(e) => split_encoded(text, e, &so),
-            None => split_text(text, &opts.policy, &so),
-        }
-        .map_err(ClientError::Split)?;
-        let mut sms = Vec::with_capacity(split.parts.len());
-        for part in &split.parts {
-            let mut sm = SubmitSm::new(from, to, part.short_message.clone())
-                .with_data_coding(DataCoding(part.data_coding))
-                .with_registered_delivery(opts.registered_delivery)
-                .with_esm_class(EsmClass(0).with_udhi(part.udhi));
-            let mut tlvs = Vec::new();
-            if let Some(p) = &part.message_payload {
-                tlvs.push(Tlv::message_payload(p.clone()));
-            }
-            if let Some(s) = part.sar {
-                tlvs.push(Tlv::u16(TlvTag::SarMsgRefNum, s.reference));
-                tlvs.push(Tlv::u8(TlvTag::SarTotalSegments, s.total));
-                tlvs.push(Tlv::u8(TlvTag::SarSegmentSeqnum, s.seq));
-            }
-            if !tlvs.is_empty() {
-                sm.tlvs =
-                    Tlvs::from_slice(&tlvs).map_err(|e| ClientError::Encode(e.to_string()))?;
-            }
-            sms.push(sm);
-        }
         let parts = self
             .submit_many(sms)
             .into_iter()
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(SentText {
-            data_coding: split.data_coding,
-            parts,
-        })
+        Ok(SentText { data_coding, parts })
     }
 
     /// Unbinds gracefully (queued and in-flight requests finish first), stops

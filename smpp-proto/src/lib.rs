@@ -53,6 +53,7 @@
 #![forbid(unsafe_code)]
 
 pub mod guide;
+pub mod inbound;
 pub mod pdu;
 pub mod segment;
 pub mod session;

@@ -5,15 +5,11 @@ use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use smpp_proto::pdu::{
-    Bind, Body, COctetString, CommandStatus, DataCoding, EsmClass, RegisteredDelivery, SubmitSm,
-    Tlv, TlvTag, Tlvs,
-};
-use smpp_proto::segment::{Concat, SplitOptions, split_encoded, split_text};
+use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus, SubmitSm};
+use smpp_proto::segment::{SubmitPartsError, submit_parts};
 use smpp_proto::session::{
-    BindKind, CloseReason, Event, Outcome, RateLimit, Reply, ReplyToken, Session, SessionConfig,
+    BindKind, CloseReason, Event, Outcome, RateLimit, ReplyToken, Session, SessionConfig,
 };
-use smpp_proto::text::{EncodingPolicy, TextEncoding};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
@@ -301,11 +297,7 @@ impl Ack {
             return;
         };
         for token in self.tokens.drain(..) {
-            let reply = if status.is_ok() {
-                Reply::ok(Body::empty_response(token.command_id()).unwrap_or(Body::GenericNack))
-            } else {
-                Reply::error(status)
-            };
+            let reply = smpp_proto::inbound::reply_with(&token, status);
             let _ = tx.send(Answer::Respond { token, reply });
         }
     }
@@ -402,29 +394,9 @@ pub enum ClientEvent {
     },
 }
 
-/// Options for [`Client::send_text`].
-#[derive(Clone, Debug)]
-pub struct TextOptions {
-    /// Encoding policy (GSM-7 first, then national tables / Latin-1 if allowed, else UCS-2).
-    pub policy: EncodingPolicy,
-    /// Force an encoding instead of choosing.
-    pub encoding: Option<TextEncoding>,
-    /// How to split a long message (default: UDH with an 8-bit reference).
-    pub split: Concat,
-    /// registered_delivery (default: receipt on final outcome).
-    pub registered_delivery: RegisteredDelivery,
-}
-
-impl Default for TextOptions {
-    fn default() -> Self {
-        Self {
-            policy: EncodingPolicy::default(),
-            encoding: None,
-            split: Concat::Udh8,
-            registered_delivery: RegisteredDelivery::FINAL,
-        }
-    }
-}
+/// Options for [`Client::send_text`]: smpp-proto's
+/// [`SubmitOptions`](smpp_proto::segment::SubmitOptions) under this crate's name.
+pub use smpp_proto::segment::SubmitOptions as TextOptions;
 
 /// The result of [`Client::send_text`].
 #[derive(Debug)]
@@ -582,7 +554,8 @@ impl Client {
     }
 }
 
-/// Encodes and splits `text` into the `submit_sm`s to send, and the data_coding used.
+/// Encodes and splits `text` into the `submit_sm`s to send, and the data_coding used
+/// ([`smpp_proto::segment::submit_parts`] with this crate's errors).
 pub(crate) fn text_parts(
     from: &str,
     to: &str,
@@ -590,38 +563,11 @@ pub(crate) fn text_parts(
     opts: &TextOptions,
     reference: u16,
 ) -> Result<(u8, Vec<SubmitSm>), ClientError> {
-    let reference = if opts.split == Concat::Udh8 {
-        reference & 0xFF
-    } else {
-        reference
-    };
-    let so = SplitOptions::new(opts.split, reference);
-    let split = match opts.encoding {
-        Some(e) => split_encoded(text, e, &so),
-        None => split_text(text, &opts.policy, &so),
+    match submit_parts(from, to, text, opts, reference) {
+        Ok(p) => Ok((p.data_coding, p.parts)),
+        Err(SubmitPartsError::Split(e)) => Err(ClientError::Split(e)),
+        Err(SubmitPartsError::Encode(e)) => Err(ClientError::Encode(e.to_string())),
     }
-    .map_err(ClientError::Split)?;
-    let mut out = Vec::with_capacity(split.parts.len());
-    for part in &split.parts {
-        let mut sm = SubmitSm::new(from, to, part.short_message.clone())
-            .with_data_coding(DataCoding(part.data_coding))
-            .with_registered_delivery(opts.registered_delivery)
-            .with_esm_class(EsmClass(0).with_udhi(part.udhi));
-        let mut tlvs = Vec::new();
-        if let Some(p) = &part.message_payload {
-            tlvs.push(Tlv::message_payload(p.clone()));
-        }
-        if let Some(s) = part.sar {
-            tlvs.push(Tlv::u16(TlvTag::SarMsgRefNum, s.reference));
-            tlvs.push(Tlv::u8(TlvTag::SarTotalSegments, s.total));
-            tlvs.push(Tlv::u8(TlvTag::SarSegmentSeqnum, s.seq));
-        }
-        if !tlvs.is_empty() {
-            sm.tlvs = Tlvs::from_slice(&tlvs).map_err(|e| ClientError::Encode(e.to_string()))?;
-        }
-        out.push(sm);
-    }
-    Ok((split.data_coding, out))
 }
 
 async fn open(b: &ClientBuilder) -> Result<crate::tls::MaybeTls, ConnectError> {

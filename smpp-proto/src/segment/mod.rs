@@ -18,6 +18,7 @@
 pub mod payload;
 pub mod reassembler;
 pub mod sar;
+mod submit;
 pub mod udh;
 mod writer;
 
@@ -28,6 +29,7 @@ pub use reassembler::{
     ReassemblerConfig, ReassemblyEvent,
 };
 pub use sar::SarInfo;
+pub use submit::{SubmitOptions, SubmitParts, SubmitPartsError, submit_parts};
 pub use udh::{InformationElement, Udh, UdhError};
 
 use crate::text::{self, EncodingPolicy, MessageClass, ShiftTables, TextEncoding, TextError};
