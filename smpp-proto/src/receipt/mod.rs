@@ -73,7 +73,7 @@ impl ReceiptKind {
     }
 }
 
-/// The receipt's state is the codec's [`MessageState`](crate::pdu::MessageState) (re-exported
+/// The receipt's state is the codec's `pdu::MessageState` (re-exported
 /// here); this module adds the Appendix B `stat` words.
 pub use crate::pdu::MessageState;
 
