@@ -36,7 +36,7 @@ pub(crate) enum Profile {
     /// 8x8: 4 binds per system_id (the 5th refused), 50 submit/s per bind.
     #[value(name = "8x8")]
     EightByEight,
-    /// GatewayAPI: 0x1XXX error codes written as the low three hex digits in decimal.
+    /// GatewayAPI: 0x1nnn error codes written as the low three hex digits in decimal.
     Gatewayapi,
     /// Vonage: hexadecimal submit ids, decimal receipt ids, `text:none`.
     Vonage,

@@ -76,7 +76,7 @@ pub enum ErrQuirk {
     /// The value is the error code as written (decimal, or hex when it has letters).
     #[default]
     None,
-    /// GatewayAPI: its 0x1XXX status codes are written as the low three hex digits read as a
+    /// GatewayAPI: its 0x1nnn status codes are written as the low three hex digits read as a
     /// decimal number (0x107E is written `err:126`). Decoding gives back 0x1000 + n for a
     /// non-zero decimal `n` below 4096, and 0 for 0.
     GatewayApi,
