@@ -7,16 +7,25 @@
 //! stored under its sequence number), then the next deadline.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
-use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use smpp_proto::pdu::{Bind, Body};
 use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::metrics::{Counters, Seen};
+use crate::server::Serve;
+
+/// An application's answer still being computed (an async server handler that did not
+/// finish on its first poll).
+pub(crate) type Work = FuturesUnordered<Pin<Box<dyn Future<Output = (ReplyToken, Reply)> + Send>>>;
 
 /// The answer to a command that sends a request.
 pub(crate) type Done = oneshot::Sender<Result<Outcome, SendError>>;
@@ -46,18 +55,19 @@ pub(crate) enum Cmd {
     reason = "moved once per answer; boxing would allocate"
 )]
 pub(crate) enum Answer {
-    Respond {
-        token: ReplyToken,
-        reply: Reply,
-    },
-    Accept {
-        token: ReplyToken,
-        system_id: COctetString,
-    },
-    Reject {
-        token: ReplyToken,
-        status: CommandStatus,
-    },
+    Respond { token: ReplyToken, reply: Reply },
+}
+
+/// Resolves when the server asks to stop (never without a stop signal).
+async fn stopped(stop: &mut Option<watch::Receiver<bool>>) {
+    match stop {
+        Some(rx) => {
+            if rx.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
 }
 
 /// The adapter's clock. `tokio::time::Instant` so paused test time works.
@@ -98,6 +108,12 @@ pub(crate) struct Driver {
     retry_at: Option<Instant>,
     counters: Option<Arc<Counters>>,
     seen: Seen,
+    /// Server connections: binds and requests are answered inside the driver's turn.
+    pub(crate) serve: Option<Serve>,
+    /// Async handlers' answers that were not ready at once.
+    work: Work,
+    /// Server shutdown: unbind when it changes.
+    stop: Option<watch::Receiver<bool>>,
 }
 
 impl Driver {
@@ -120,7 +136,19 @@ impl Driver {
             retry_at: None,
             counters: None,
             seen: Seen::default(),
+            serve: None,
+            work: Work::new(),
+            stop: None,
         }
+    }
+
+    /// Makes this a server connection: `serve` answers binds and requests in the
+    /// driver's own turn (no hop through another task), `stop` asks for a graceful
+    /// unbind.
+    pub(crate) fn with_serve(mut self, serve: Serve, stop: watch::Receiver<bool>) -> Self {
+        self.serve = Some(serve);
+        self.stop = Some(stop);
+        self
     }
 
     /// Reports this session's counters into `c` (they accumulate across drivers).
@@ -200,11 +228,8 @@ impl Driver {
 
     fn answer(&mut self, a: Answer) {
         let now = now();
-        let r = match a {
-            Answer::Respond { token, reply } => self.session.respond(now, token, reply),
-            Answer::Accept { token, system_id } => self.session.accept_bind(now, token, system_id),
-            Answer::Reject { token, status } => self.session.reject_bind(now, token, status),
-        };
+        let Answer::Respond { token, reply } = a;
+        let r = self.session.respond(now, token, reply);
         if let Err(e) = r {
             tracing::debug!(error = %e, "answer not sent");
         }
@@ -224,9 +249,20 @@ impl Driver {
                 }
                 Event::Closed { reason } => {
                     closed = true;
-                    let _ = self.events.send(Event::Closed { reason });
+                    if let Some(s) = &self.serve {
+                        s.closed(&reason);
+                    } else {
+                        let _ = self.events.send(Event::Closed { reason });
+                    }
                 }
                 other => {
+                    let other = match &mut self.serve {
+                        Some(s) => match s.on_event(&mut self.session, other, &mut self.work) {
+                            Some(ev) => ev,
+                            None => continue,
+                        },
+                        None => other,
+                    };
                     let _ = self.events.send(other);
                 }
             }
@@ -275,6 +311,7 @@ impl Driver {
         let sleep = tokio::time::sleep(std::time::Duration::from_secs(3600));
         tokio::pin!(sleep);
         let mut armed: Option<Instant> = None;
+        let mut answers_open = true;
         loop {
             if wbuf.is_empty() {
                 if let Some(t) = self.session.poll_transmit() {
@@ -294,9 +331,10 @@ impl Driver {
             let want_read = !eof && !closed && self.session.wants_read();
             tokio::select! {
                 biased;
-                a = self.answers.recv(), if !closed => {
-                    if let Some(a) = a { self.answer(a); }
-                }
+                a = self.answers.recv(), if !closed && answers_open => match a {
+                    Some(a) => self.answer(a),
+                    None => answers_open = false,
+                },
                 r = wr.write(&wbuf), if !wbuf.is_empty() => match r {
                     Ok(n) if n >= wbuf.len() => {
                         // Drop the buffer at once so the session can reuse its memory.
@@ -332,6 +370,18 @@ impl Driver {
                     Some(c) => self.apply(c),
                     None => self.session.close(now()),
                 },
+                Some((token, reply)) = self.work.next(), if !self.work.is_empty() => {
+                    if let Err(e) = self.session.respond(now(), token, reply) {
+                        tracing::debug!(error = %e, "answer not sent");
+                    }
+                }
+                () = stopped(&mut self.stop), if !closed => {
+                    self.stop = None;
+                    if let Err(e) = self.session.unbind(now()) {
+                        tracing::debug!(error = %e, "unbind at shutdown");
+                        self.session.close(now());
+                    }
+                }
             }
             closed |= self.drain_events();
             if self.parked.is_some() && self.retry_at.is_none() && !closed {

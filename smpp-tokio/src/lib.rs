@@ -64,7 +64,7 @@ pub use metrics::SessionCounters;
 pub use pool::{MemberStatus, Pool, PoolBuilder, PoolEvent};
 pub use server::{
     Authenticator, BindRequest, Handler, MemoryStore, ReplyFuture, RequestContext, Server,
-    ServerBuilder, Stats, Store,
+    ServerBuilder, Stats, Store, SyncHandler,
 };
 pub use tls::{TlsAccept, TlsConnect};
 pub use tracking::ReceiptInfo;

@@ -10,14 +10,17 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use futures_util::stream::FuturesUnordered;
-use smpp_proto::pdu::{Body, COctetString, CommandStatus, DeliverSm};
-use smpp_proto::session::{BindKind, Event, Outcome, Reply, Session, SessionConfig};
+use std::task::{Context, Poll, Waker};
+
+use smpp_proto::pdu::{Bind, Body, COctetString, CommandStatus, DeliverSm};
+use smpp_proto::session::{
+    BindKind, CloseReason, Event, Outcome, Reply, ReplyToken, Session, SessionConfig,
+};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
+use tracing::Instrument;
 
-use crate::driver::{Answer, Cmd, Driver, now};
+use crate::driver::{Cmd, Driver, Work, now};
 use crate::tls::{MaybeTls, TlsAccept};
 
 /// A bind attempt, for the [`Authenticator`].
@@ -55,8 +58,8 @@ pub type Authenticator = Arc<dyn Fn(&BindRequest) -> Result<(), CommandStatus> +
 /// Where a request came from.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
-    /// The bound system_id.
-    pub system_id: String,
+    /// The bound system_id (shared: cloning a context does not allocate).
+    pub system_id: Arc<str>,
     /// The bind kind.
     pub kind: BindKind,
     /// The peer address.
@@ -70,6 +73,16 @@ pub type ReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send>>;
 
 /// Answers `submit_sm`, `data_sm`, `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`.
 pub type Handler = Arc<dyn Fn(RequestContext, Body) -> ReplyFuture + Send + Sync>;
+
+/// Answers requests at once, inside the connection's driver turn.
+pub type SyncHandler = Arc<dyn Fn(&RequestContext, Body) -> Reply + Send + Sync>;
+
+/// The application's request handler, either kind.
+#[derive(Clone)]
+enum HandlerKind {
+    Async(Handler),
+    Sync(SyncHandler),
+}
 
 /// Keeps `deliver_sm`s for a system_id while no receiver is bound.
 pub trait Store: Send + Sync {
@@ -135,7 +148,7 @@ impl Store for MemoryStore {
 /// Configures and starts a [`Server`].
 pub struct ServerBuilder {
     auth: Authenticator,
-    handler: Handler,
+    handler: HandlerKind,
     config: SessionConfig,
     max_binds_per_system_id: usize,
     max_connections: usize,
@@ -167,10 +180,9 @@ impl ServerBuilder {
         let ids = Arc::new(AtomicU64::new(1));
         Self {
             auth: Arc::new(|_| Ok(())),
-            handler: Arc::new(move |_, body| {
-                let id = ids.fetch_add(1, Ordering::Relaxed);
-                Box::pin(async move { default_reply(&body, id) })
-            }),
+            handler: HandlerKind::Sync(Arc::new(move |_, body| {
+                default_reply(&body, ids.fetch_add(1, Ordering::Relaxed))
+            })),
             config: SessionConfig::smsc(),
             max_binds_per_system_id: 4,
             max_connections: 1000,
@@ -188,14 +200,44 @@ impl ServerBuilder {
         self.auth = Arc::new(f);
         self
     }
-    /// The request handler.
+    /// The request handler, async: for answers that need I/O (a database, a
+    /// downstream route). Its future is polled once inside the connection's driver; one
+    /// that is ready answers in the same turn, one that waits is driven by the driver
+    /// while other requests go on (the session's `max_inbound_unanswered` bounds how
+    /// many wait). Costs one allocation per request (the boxed future); see
+    /// [`ServerBuilder::sync_handler`] for the allocation-free form.
     #[must_use]
     pub fn handler<F, Fut>(mut self, f: F) -> Self
     where
         F: Fn(RequestContext, Body) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Reply> + Send + 'static,
     {
-        self.handler = Arc::new(move |c, b| Box::pin(f(c, b)));
+        self.handler = HandlerKind::Async(Arc::new(move |c, b| Box::pin(f(c, b))));
+        self
+    }
+
+    /// The request handler, synchronous: it answers at once (a simulator, a gateway
+    /// that queues the message and hands back an id). It runs inside the connection's
+    /// driver turn, so the response leaves in the same write as its neighbours, with
+    /// no task hop and no allocation. It must not block.
+    ///
+    /// ```
+    /// use smpp_tokio::Server;
+    /// use smpp_tokio::proto::pdu::{Body, MessageIdResp};
+    /// use smpp_tokio::proto::session::Reply;
+    ///
+    /// let builder = Server::builder().sync_handler(|ctx, body| match body {
+    ///     Body::SubmitSm(_) => Reply::ok(Body::SubmitSmResp(MessageIdResp::new("42"))),
+    ///     other => Reply::error(smpp_tokio::proto::pdu::CommandStatus::InvCmdId),
+    /// });
+    /// # let _ = builder;
+    /// ```
+    #[must_use]
+    pub fn sync_handler<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&RequestContext, Body) -> Reply + Send + Sync + 'static,
+    {
+        self.handler = HandlerKind::Sync(Arc::new(f));
         self
     }
     /// Binds allowed per system_id (the next one gets ESME_RBINDFAIL).
@@ -336,7 +378,7 @@ struct Shared {
     /// The runtime the server was started on: `deliver` may be called from any thread.
     runtime: tokio::runtime::Handle,
     auth: Authenticator,
-    handler: Handler,
+    handler: HandlerKind,
     config: SessionConfig,
     max_binds: usize,
     max_connections: usize,
@@ -480,91 +522,153 @@ impl Server {
     }
 }
 
-async fn connection(
-    s: Arc<Shared>,
-    io: MaybeTls,
-    peer: SocketAddr,
-    mut stop: watch::Receiver<bool>,
-) {
+async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch::Receiver<bool>) {
     s.open.fetch_add(1, Ordering::SeqCst);
     let id = s.next_conn.fetch_add(1, Ordering::Relaxed);
     let (cmd_tx, cmd_rx) = mpsc::channel(256);
-    let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
-    let (ans_tx, ans_rx) = mpsc::unbounded_channel();
-    let driver = Driver::new(Session::new(s.config.clone(), now()), cmd_rx, ans_rx, ev_tx);
-    let mut task = tokio::spawn(async move {
-        let mut d = driver;
-        d.run(io).await;
-    });
+    // Servers answer everything inside the driver (`Serve`); nothing reads these.
+    let (ev_tx, _) = mpsc::unbounded_channel();
+    let (_, ans_rx) = mpsc::unbounded_channel();
+    let serve = Serve {
+        shared: s.clone(),
+        peer,
+        id,
+        cmds: cmd_tx,
+        ctx: None,
+    };
+    let mut d = Driver::new(Session::new(s.config.clone(), now()), cmd_rx, ans_rx, ev_tx)
+        .with_serve(serve, stop);
     let span = tracing::debug_span!("smpp_conn", %peer, id);
-    let _g = span.enter();
-    let mut ctx: Option<RequestContext> = None;
-    let mut work: FuturesUnordered<Pin<Box<dyn Future<Output = Answer> + Send>>> =
-        FuturesUnordered::new();
-    let mut stopping = false;
-    loop {
-        tokio::select! {
-            ev = ev_rx.recv() => match ev {
-                Some(Event::BindRequested { token, kind, bind }) => {
-                    let req = BindRequest {
-                        system_id: bind.system_id.to_string_lossy().into_owned(),
-                        password: bind.password.to_string_lossy().into_owned(),
-                        system_type: bind.system_type.to_string_lossy().into_owned(),
-                        kind,
-                        interface_version: bind.interface_version,
-                        peer,
-                    };
-                    let verdict = (s.auth)(&req).and_then(|()| {
-                        let m = s.lock();
-                        if m.get(&req.system_id).map_or(0, Vec::len) >= s.max_binds { Err(CommandStatus::BindFail) } else { Ok(()) }
-                    });
-                    match verdict {
-                        Ok(()) => {
-                            s.stats.binds.fetch_add(1, Ordering::Relaxed);
-                            tracing::debug!(system_id = %req.system_id, ?kind, "bind accepted");
-                            s.lock().entry(req.system_id.clone()).or_default().push(Conn { id, kind, cmds: cmd_tx.clone() });
-                            let _ = ans_tx.send(Answer::Accept { token, system_id: COctetString::from(s.system_id.clone()) });
-                            ctx = Some(RequestContext { system_id: req.system_id.clone(), kind, peer, connection: id });
-                            if matches!(kind, BindKind::Receiver | BindKind::Transceiver) {
-                                s.flush_store(&req.system_id);
-                            }
-                        }
-                        Err(status) => {
-                            s.stats.binds_refused.fetch_add(1, Ordering::Relaxed);
-                            tracing::debug!(system_id = %req.system_id, ?status, "bind refused");
-                            let _ = ans_tx.send(Answer::Reject { token, status });
-                        }
-                    }
-                }
-                Some(Event::Request { token, body }) => {
-                    s.stats.requests.fetch_add(1, Ordering::Relaxed);
-                    let c = ctx.clone().unwrap_or(RequestContext { system_id: String::new(), kind: BindKind::Transmitter, peer, connection: id });
-                    let fut = (s.handler)(c, body);
-                    work.push(Box::pin(async move { Answer::Respond { token, reply: fut.await } }));
-                }
-                Some(Event::Closed { reason }) => {
-                    tracing::debug!(?reason, "closed");
-                }
-                Some(_) => {}
-                None => break,
-            },
-            Some(a) = work.next(), if !work.is_empty() => { let _ = ans_tx.send(a); }
-            _ = stop.changed(), if !stopping => {
-                stopping = true;
-                let (done, _rx) = oneshot::channel();
-                let _ = cmd_tx.send(Cmd::Unbind { done }).await;
-            }
-            _ = &mut task => break,
-        }
-    }
-    if let Some(c) = ctx {
+    d.run(io).instrument(span).await;
+    if let Some(c) = d.serve.and_then(|sv| sv.ctx) {
         let mut m = s.lock();
-        if let Some(list) = m.get_mut(&c.system_id) {
+        if let Some(list) = m.get_mut(&*c.system_id) {
             list.retain(|x| x.id != id);
             if list.is_empty() {
-                m.remove(&c.system_id);
+                m.remove(&*c.system_id);
             }
         }
     }
     s.open.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// A server connection's application side, run by its driver inside the driver's own
+/// turn: binds go through the authenticator, requests through the handler, and the
+/// answer is queued before the driver writes, so a synchronous handler costs no task
+/// hop and no allocation.
+pub(crate) struct Serve {
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    id: u64,
+    cmds: mpsc::Sender<Cmd>,
+    ctx: Option<RequestContext>,
+}
+
+impl Serve {
+    /// Handles an event; gives it back when it is not a server's business.
+    pub(crate) fn on_event(
+        &mut self,
+        session: &mut Session,
+        ev: Event,
+        work: &mut Work,
+    ) -> Option<Event> {
+        match ev {
+            Event::Request { token, body } => {
+                let s = &self.shared;
+                s.stats.requests.fetch_add(1, Ordering::Relaxed);
+                let ctx = self.ctx.get_or_insert_with(|| RequestContext {
+                    system_id: Arc::from(""),
+                    kind: BindKind::Transmitter,
+                    peer: self.peer,
+                    connection: self.id,
+                });
+                let reply = match &s.handler {
+                    HandlerKind::Sync(h) => h(ctx, body),
+                    HandlerKind::Async(h) => {
+                        let mut fut = h(ctx.clone(), body);
+                        // Most handlers answer without waiting: poll once here. One
+                        // that is pending goes to the driver's work set, which polls it
+                        // again with the driver's waker.
+                        let mut cx = Context::from_waker(Waker::noop());
+                        match fut.as_mut().poll(&mut cx) {
+                            Poll::Ready(r) => r,
+                            Poll::Pending => {
+                                work.push(Box::pin(async move { (token, fut.await) }));
+                                return None;
+                            }
+                        }
+                    }
+                };
+                if let Err(e) = session.respond(now(), token, reply) {
+                    tracing::debug!(error = %e, "answer not sent");
+                }
+                None
+            }
+            Event::BindRequested { token, kind, bind } => {
+                self.bind(session, token, kind, &bind);
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn bind(&mut self, session: &mut Session, token: ReplyToken, kind: BindKind, bind: &Bind) {
+        let s = &self.shared;
+        let req = BindRequest {
+            system_id: bind.system_id.to_string_lossy().into_owned(),
+            password: bind.password.to_string_lossy().into_owned(),
+            system_type: bind.system_type.to_string_lossy().into_owned(),
+            kind,
+            interface_version: bind.interface_version,
+            peer: self.peer,
+        };
+        let verdict = (s.auth)(&req).and_then(|()| {
+            let m = s.lock();
+            if m.get(&req.system_id).map_or(0, Vec::len) >= s.max_binds {
+                Err(CommandStatus::BindFail)
+            } else {
+                Ok(())
+            }
+        });
+        let now = now();
+        match verdict {
+            Ok(()) => {
+                s.stats.binds.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(system_id = %req.system_id, ?kind, "bind accepted");
+                s.lock()
+                    .entry(req.system_id.clone())
+                    .or_default()
+                    .push(Conn {
+                        id: self.id,
+                        kind,
+                        cmds: self.cmds.clone(),
+                    });
+                let me = COctetString::from(s.system_id.clone());
+                if let Err(e) = session.accept_bind(now, token, me) {
+                    tracing::debug!(error = %e, "bind answer not sent");
+                }
+                self.ctx = Some(RequestContext {
+                    system_id: Arc::from(req.system_id.as_str()),
+                    kind,
+                    peer: self.peer,
+                    connection: self.id,
+                });
+                if matches!(kind, BindKind::Receiver | BindKind::Transceiver) {
+                    s.flush_store(&req.system_id);
+                }
+            }
+            Err(status) => {
+                s.stats.binds_refused.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(system_id = %req.system_id, ?status, "bind refused");
+                if let Err(e) = session.reject_bind(now, token, status) {
+                    tracing::debug!(error = %e, "bind answer not sent");
+                }
+            }
+        }
+    }
+
+    /// The connection's last event.
+    pub(crate) fn closed(&self, reason: &CloseReason) {
+        tracing::debug!(?reason, "closed");
+    }
 }

@@ -437,3 +437,60 @@ async fn receipts_matched_to_send_text_even_before_the_response() {
         }
     }
 }
+
+/// A synchronous handler answers inside the driver turn: it sees the bound context,
+/// its replies (success and error) reach the client in order, and many in flight at
+/// once all resolve.
+#[tokio::test]
+async fn sync_handler_sees_context_and_answers_everything() {
+    let s = Server::builder()
+        .sync_handler(|ctx, body| match body {
+            Body::SubmitSm(sm) if sm.short_message.as_ref() == b"bad" => {
+                Reply::error(CommandStatus::InvDstAdr)
+            }
+            Body::SubmitSm(sm) => {
+                let id = format!(
+                    "{}-{}",
+                    ctx.system_id,
+                    String::from_utf8_lossy(sm.short_message.as_ref())
+                );
+                Reply::ok(Body::SubmitSmResp(MessageIdResp::new(id)))
+            }
+            _ => Reply::error(CommandStatus::InvCmdId),
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let (c, _ev) = client(&s).window(50).connect().await.unwrap();
+    let futs: Vec<_> = (0..200)
+        .map(|i| {
+            let text = if i % 10 == 9 {
+                "bad".to_owned()
+            } else {
+                i.to_string()
+            };
+            c.submit(smpp_proto::pdu::SubmitSm::new("1", "2", text.into_bytes()))
+        })
+        .collect();
+    let outs = futures_util::future::join_all(futs).await;
+    for (i, o) in outs.iter().enumerate() {
+        let o = o.as_ref().unwrap();
+        if i % 10 == 9 {
+            assert!(
+                matches!(o, Outcome::Rejected { status, .. } if *status == CommandStatus::InvDstAdr),
+                "{i}: {o:?}"
+            );
+        } else {
+            assert_eq!(
+                o.message_id().as_deref(),
+                Some(format!("user-{i}").as_bytes())
+            );
+        }
+    }
+    assert_eq!(
+        s.stats()
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed),
+        200
+    );
+}
