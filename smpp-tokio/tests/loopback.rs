@@ -482,7 +482,7 @@ async fn sync_handler_sees_context_and_answers_everything() {
             );
         } else {
             assert_eq!(
-                o.message_id().as_deref(),
+                o.message_id(),
                 Some(format!("user-{i}").as_bytes())
             );
         }
