@@ -17,6 +17,7 @@ use tracing::Instrument;
 use crate::driver::{Answer, Cmd, Driver, now};
 use crate::error::{ClientError, ConnectError};
 use crate::metrics::{Counters, SessionCounters};
+use crate::response::ResponseFuture;
 use crate::tls::TlsConnect;
 use crate::tracking::{ReceiptInfo, Tracker};
 use smpp_proto::pdu::MessageState;
@@ -460,8 +461,9 @@ impl Client {
         self.cmds.is_closed()
     }
 
-    /// Sends any request and waits for its one outcome. While the connection is down the
-    /// request waits for the reconnect; in flight at a drop it resolves as
+    /// Sends any request; the returned future resolves to its one outcome. The request
+    /// is queued at once, before the future is polled (see [`ResponseFuture`]). While
+    /// the connection is down the request waits for the reconnect; in flight at a drop it resolves as
     /// [`Outcome::ConnectionLost`] and is never resent by the client. A request the client
     /// never sent because it stopped (unbind, close, reconnect disabled) fails with
     /// [`ClientError::Send`]`(SendError::Closed)`: not delivered, safe to resend.
@@ -469,23 +471,16 @@ impl Client {
     /// # Errors
     /// [`ClientError::Closed`] after the client stopped, [`ClientError::Send`] for a
     /// request the session refuses (wrong bind kind, not allowed...).
-    pub async fn request(&self, body: Body) -> Result<Outcome, ClientError> {
-        let (done, rx) = oneshot::channel();
-        self.cmds
-            .send(Cmd::Request { body, done })
-            .await
-            .map_err(|_| ClientError::Closed)?;
-        rx.await
-            .map_err(|_| ClientError::Closed)?
-            .map_err(ClientError::Send)
+    pub fn request(&self, body: Body) -> ResponseFuture {
+        ResponseFuture::start(&self.cmds, body)
     }
 
-    /// Submits one `submit_sm`.
+    /// Submits one `submit_sm` (queued at once, like [`Client::request`]).
     ///
     /// # Errors
     /// As [`Client::request`].
-    pub async fn submit(&self, sm: SubmitSm) -> Result<Outcome, ClientError> {
-        self.request(Body::SubmitSm(sm)).await
+    pub fn submit(&self, sm: SubmitSm) -> ResponseFuture {
+        self.request(Body::SubmitSm(sm))
     }
 
     /// Encodes `text` (cheapest exact encoding allowed), splits it as `opts.split` says,

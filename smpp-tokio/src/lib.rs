@@ -52,6 +52,7 @@ mod error;
 mod metrics;
 mod mo;
 mod pool;
+mod response;
 mod server;
 mod tls;
 mod tracking;
@@ -62,6 +63,7 @@ pub use client::{
 pub use error::{ClientError, ConnectError};
 pub use metrics::SessionCounters;
 pub use pool::{MemberStatus, Pool, PoolBuilder, PoolEvent};
+pub use response::ResponseFuture;
 pub use server::{
     Authenticator, BindRequest, Handler, MemoryStore, ReplyFuture, RequestContext, Server,
     ServerBuilder, Stats, Store, SyncHandler,

@@ -481,10 +481,7 @@ async fn sync_handler_sees_context_and_answers_everything() {
                 "{i}: {o:?}"
             );
         } else {
-            assert_eq!(
-                o.message_id(),
-                Some(format!("user-{i}").as_bytes())
-            );
+            assert_eq!(o.message_id(), Some(format!("user-{i}").as_bytes()));
         }
     }
     assert_eq!(
@@ -493,4 +490,43 @@ async fn sync_handler_sees_context_and_answers_everything() {
             .load(std::sync::atomic::Ordering::Relaxed),
         200
     );
+}
+
+/// Requests are queued when made (not when first polled), in order; past the command
+/// queue's 1,024 they wait for room; a dropped `ResponseFuture` does not withdraw its
+/// request.
+#[tokio::test]
+async fn requests_queue_eagerly_in_order_even_past_the_queue() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen2 = seen.clone();
+    let s = Server::builder()
+        .handler(move |_, body| {
+            let first = {
+                let mut v = seen2.lock().unwrap();
+                if let Body::SubmitSm(sm) = &body {
+                    v.push(String::from_utf8_lossy(sm.short_message.as_ref()).into_owned());
+                }
+                v.len() == 1
+            };
+            async move {
+                if first {
+                    // Hold the window so the client's command queue fills up.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Reply::ok(Body::SubmitSmResp(MessageIdResp::new("id")))
+            }
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let (c, _ev) = client(&s).window(1).connect().await.unwrap();
+    let sm = |i: usize| smpp_proto::pdu::SubmitSm::new("1", "2", i.to_string().into_bytes());
+    drop(c.submit(sm(0))); // never polled, still sent
+    let futs: Vec<_> = (1..1500).map(|i| c.submit(sm(i))).collect();
+    let outs = futures_util::future::join_all(futs).await;
+    assert!(outs.iter().all(|o| matches!(o, Ok(Outcome::Ok(_)))));
+    let v = seen.lock().unwrap().clone();
+    let want: Vec<String> = (0..1500).map(|i| i.to_string()).collect();
+    assert_eq!(v, want);
 }
