@@ -321,12 +321,15 @@ impl Driver {
             if closed && wbuf.is_empty() {
                 break;
             }
-            let deadline = self.deadline();
-            if deadline != armed {
-                if let Some(d) = deadline {
+            // Re-arm only for an earlier deadline: with a response timer per request the
+            // earliest deadline moves later with every answer, and resetting the tokio
+            // timer each time costs a timer-wheel update per request. A timer armed
+            // too early fires, `handle_timeout` does nothing, and it is re-armed then.
+            if let Some(d) = self.deadline() {
+                if armed.is_none_or(|a| d < a) {
                     sleep.as_mut().reset(tokio::time::Instant::from_std(d));
+                    armed = Some(d);
                 }
-                armed = deadline;
             }
             let want_read = !eof && !closed && self.session.wants_read();
             tokio::select! {

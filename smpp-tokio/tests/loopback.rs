@@ -530,3 +530,123 @@ async fn requests_queue_eagerly_in_order_even_past_the_queue() {
     let want: Vec<String> = (0..1500).map(|i| i.to_string()).collect();
     assert_eq!(v, want);
 }
+
+/// A response slower than the response timeout resolves the request as `TimedOut`
+/// (unknown, not failed), and the late answer is reported with the message id the
+/// server assigned; a later request on the same connection still works.
+#[tokio::test]
+async fn response_timeout_then_late_response_is_reported() {
+    let s = Server::builder()
+        .handler(|_, body| async move {
+            if let Body::SubmitSm(sm) = &body {
+                if sm.short_message.as_ref() == b"slow" {
+                    tokio::time::sleep(Duration::from_millis(400)).await;
+                }
+            }
+            Reply::ok(Body::SubmitSmResp(MessageIdResp::new("late-id")))
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let (c, mut ev) = client(&s)
+        .response_timeout(Duration::from_millis(100))
+        .connect()
+        .await
+        .unwrap();
+    let out = c
+        .submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"slow"[..]))
+        .await
+        .unwrap();
+    assert!(matches!(out, Outcome::TimedOut), "{out:?}");
+    let late = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ev.recv()).await {
+            Ok(Some(ClientEvent::LateResponse { outcome })) => break outcome,
+            Ok(Some(_)) => {}
+            other => panic!("no late response: {other:?}"),
+        }
+    };
+    assert_eq!(late.message_id(), Some(&b"late-id"[..]));
+    let out = c
+        .submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"fast"[..]))
+        .await
+        .unwrap();
+    assert!(out.is_ok());
+    assert_eq!(c.stats().timeouts, 1);
+}
+
+/// A link that goes silent (bytes from the server black-holed by a proxy) is found
+/// dead by the client's enquire_link and its response timeout: the request in flight
+/// resolves as connection lost and the client reports the disconnect.
+#[tokio::test]
+async fn silent_link_is_detected_by_enquire_link() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = Server::builder()
+        .handler(|_, _| async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            Reply::ok(Body::SubmitSmResp(MessageIdResp::new("never")))
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let upstream = s.local_addr();
+    let blackhole = Arc::new(AtomicBool::new(false));
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_addr = proxy.local_addr().unwrap();
+    let bh = blackhole.clone();
+    tokio::spawn(async move {
+        let (down, _) = proxy.accept().await.unwrap();
+        let up = tokio::net::TcpStream::connect(upstream).await.unwrap();
+        let (mut dr, mut dw) = down.into_split();
+        let (mut ur, mut uw) = up.into_split();
+        tokio::spawn(async move {
+            let mut b = [0u8; 4096];
+            while let Ok(n) = dr.read(&mut b).await {
+                if n == 0 || uw.write_all(&b[..n]).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let mut b = [0u8; 4096];
+        while let Ok(n) = ur.read(&mut b).await {
+            if n == 0 {
+                break;
+            }
+            if !bh.load(Ordering::SeqCst) && dw.write_all(&b[..n]).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (c, mut ev) = ClientBuilder::new(proxy_addr.to_string())
+        .system_id("user")
+        .password("x")
+        .enquire_link_interval(Some(Duration::from_millis(100)))
+        .session_config(|c| c.enquire_link_timeout = Duration::from_millis(200))
+        .reconnect(None)
+        .connect()
+        .await
+        .unwrap();
+    blackhole.store(true, Ordering::SeqCst);
+    let started = std::time::Instant::now();
+    let out = c
+        .submit(smpp_proto::pdu::SubmitSm::new("1", "2", &b"x"[..]))
+        .await
+        .unwrap();
+    assert!(matches!(out, Outcome::ConnectionLost), "{out:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ev.recv()).await {
+            Ok(Some(ClientEvent::Disconnected { reason })) => {
+                assert_eq!(
+                    reason,
+                    smpp_proto::session::CloseReason::EnquireLinkTimeout,
+                    "{reason:?}"
+                );
+                break;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no disconnect: {other:?}"),
+        }
+    }
+}
