@@ -471,6 +471,7 @@ impl Client {
     /// # Errors
     /// [`ClientError::Closed`] after the client stopped, [`ClientError::Send`] for a
     /// request the session refuses (wrong bind kind, not allowed...).
+    #[inline]
     pub fn request(&self, body: Body) -> ResponseFuture {
         ResponseFuture::start(&self.cmds, body)
     }
@@ -479,6 +480,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::request`].
+    #[inline]
     pub fn submit(&self, sm: SubmitSm) -> ResponseFuture {
         self.request(Body::SubmitSm(sm))
     }
@@ -659,11 +661,14 @@ async fn manage(
                     Driver::new(Session::new(b.config.clone(), now()), cmds, ans_rx, ev_tx)
                         .with_counters(counters.clone());
                 let (bind_done, bind_rx) = oneshot::channel();
-                driver.apply(Cmd::Bind {
-                    kind: b.kind,
-                    bind: b.bind.clone(),
-                    done: bind_done,
-                });
+                driver.apply(
+                    now(),
+                    Cmd::Bind {
+                        kind: b.kind,
+                        bind: b.bind.clone(),
+                        done: bind_done,
+                    },
+                );
                 // A request that never went out on the last connection waits for this bind.
                 driver.parked = parked.take();
                 let mut task = tokio::spawn(

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 use smpp_proto::pdu::{Bind, Body};
 use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -167,8 +167,7 @@ impl Driver {
         }
     }
 
-    pub(crate) fn apply(&mut self, cmd: Cmd) {
-        let now = now();
+    pub(crate) fn apply(&mut self, now: Instant, cmd: Cmd) {
         let (r, done, cmd_back) = match cmd {
             // Fast path: when a message could go out now, no refusal can be one worth
             // retrying (window, buffer, throttle, rate and bind state were all checked),
@@ -226,8 +225,7 @@ impl Driver {
         }
     }
 
-    fn answer(&mut self, a: Answer) {
-        let now = now();
+    fn answer(&mut self, now: Instant, a: Answer) {
         let Answer::Respond { token, reply } = a;
         let r = self.session.respond(now, token, reply);
         if let Err(e) = r {
@@ -270,24 +268,46 @@ impl Driver {
         closed
     }
 
-    fn retry_parked(&mut self) {
+    fn retry_parked(&mut self, now: Instant) {
         if let Some(cmd) = self.parked.take() {
             self.retry_at = None;
-            self.apply(cmd);
+            self.apply(now, cmd);
         }
     }
 
     /// Takes queued commands while they can go out at once (up to the window), so one
     /// turn queues many PDUs and they leave in one coalesced write.
-    fn pull_commands(&mut self) {
+    fn pull_commands(&mut self, now: Instant) {
         let mut budget = self.session.config().window.max(1);
         while budget > 0 && self.parked.is_none() && self.session.can_send() {
             match self.cmds.try_recv() {
-                Ok(c) => self.apply(c),
+                Ok(c) => self.apply(now, c),
                 Err(_) => break,
             }
             budget -= 1;
         }
+    }
+
+    /// Applies a write's result. Returns true when the transport failed (the session
+    /// was told: `handle_eof`).
+    fn wrote(&mut self, r: std::io::Result<usize>, wbuf: &mut Bytes, eof: &mut bool) -> bool {
+        match r {
+            // Drop the buffer at once so the session can reuse its memory.
+            Ok(n) if n >= wbuf.len() => *wbuf = Bytes::new(),
+            Ok(n) if n > 0 => bytes::Buf::advance(wbuf, n),
+            r => {
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "write failed");
+                }
+                *wbuf = Bytes::new();
+                if !*eof {
+                    *eof = true;
+                    self.session.handle_eof(now());
+                }
+                return true;
+            }
+        }
+        false
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -316,6 +336,14 @@ impl Driver {
             if wbuf.is_empty() {
                 if let Some(t) = self.session.poll_transmit() {
                     wbuf = t;
+                    // Write at once: the socket is almost always writable, and this
+                    // saves a turn of the select below (which re-polls every branch).
+                    if let Some(r) = wr.write(&wbuf).now_or_never() {
+                        if self.wrote(r, &mut wbuf, &mut eof) && closed {
+                            break;
+                        }
+                        closed |= self.drain_events();
+                    }
                 }
             }
             if closed && wbuf.is_empty() {
@@ -332,68 +360,77 @@ impl Driver {
                 }
             }
             let want_read = !eof && !closed && self.session.wants_read();
+            // One clock reading per wake-up, shared by everything this turn does. (The
+            // handlers act in place: moving a command or an answer out of the select
+            // first would copy a 256-octet body once more.)
+            let t: Instant;
             tokio::select! {
                 biased;
-                a = self.answers.recv(), if !closed && answers_open => match a {
-                    Some(a) => self.answer(a),
-                    None => answers_open = false,
-                },
-                r = wr.write(&wbuf), if !wbuf.is_empty() => match r {
-                    Ok(n) if n >= wbuf.len() => {
-                        // Drop the buffer at once so the session can reuse its memory.
-                        wbuf = Bytes::new();
+                a = self.answers.recv(), if !closed && answers_open => {
+                    t = now();
+                    match a {
+                        Some(a) => self.answer(t, a),
+                        None => answers_open = false,
                     }
-                    Ok(n) if n > 0 => bytes::Buf::advance(&mut wbuf, n),
-                    r => {
-                        if let Err(e) = r { tracing::debug!(error = %e, "write failed"); }
-                        wbuf = Bytes::new();
-                        if closed { break; }
-                        eof = true;
-                        self.session.handle_eof(now());
+                }
+                r = wr.write(&wbuf), if !wbuf.is_empty() => {
+                    t = now();
+                    if self.wrote(r, &mut wbuf, &mut eof) && closed {
+                        break;
                     }
-                },
+                }
                 r = rd.read_buf(&mut rbuf), if want_read => {
+                    t = now();
                     match r {
-                        Ok(n) if n > 0 => self.session.handle_bytes(now(), &rbuf),
+                        Ok(n) if n > 0 => self.session.handle_bytes(t, &rbuf),
                         r => {
-                            if let Err(e) = r { tracing::debug!(error = %e, "read failed"); }
+                            if let Err(e) = r {
+                                tracing::debug!(error = %e, "read failed");
+                            }
                             eof = true;
-                            self.session.handle_eof(now());
+                            self.session.handle_eof(t);
                         }
                     }
                     rbuf.clear();
                 }
                 () = &mut sleep, if armed.is_some() => {
+                    t = now();
                     armed = None;
-                    let n = now();
-                    if self.retry_at.is_some_and(|r| r <= n) { self.retry_parked(); }
-                    self.session.handle_timeout(n);
+                    if self.retry_at.is_some_and(|r| r <= t) {
+                        self.retry_parked(t);
+                    }
+                    self.session.handle_timeout(t);
                 }
-                c = self.cmds.recv(), if self.parked.is_none() && !closed => match c {
-                    Some(c) => self.apply(c),
-                    None => self.session.close(now()),
-                },
+                c = self.cmds.recv(), if self.parked.is_none() && !closed => {
+                    t = now();
+                    match c {
+                        Some(c) => self.apply(t, c),
+                        None => self.session.close(t),
+                    }
+                }
                 Some((token, reply)) = self.work.next(), if !self.work.is_empty() => {
-                    if let Err(e) = self.session.respond(now(), token, reply) {
+                    t = now();
+                    if let Err(e) = self.session.respond(t, token, reply) {
                         tracing::debug!(error = %e, "answer not sent");
                     }
                 }
                 () = stopped(&mut self.stop), if !closed => {
+                    t = now();
                     self.stop = None;
-                    if let Err(e) = self.session.unbind(now()) {
+                    if let Err(e) = self.session.unbind(t) {
                         tracing::debug!(error = %e, "unbind at shutdown");
-                        self.session.close(now());
+                        self.session.close(t);
                     }
                 }
             }
             closed |= self.drain_events();
             if self.parked.is_some() && self.retry_at.is_none() && !closed {
                 // Window or buffer full: a response may have made room.
-                self.retry_parked();
+                self.retry_parked(t);
                 closed |= self.drain_events();
             }
             if !closed {
-                self.pull_commands();
+                self.pull_commands(t);
                 closed |= self.drain_events();
             }
             self.sync_counters();

@@ -46,6 +46,7 @@ impl core::fmt::Debug for ResponseFuture {
 
 impl ResponseFuture {
     /// Queues `body` on `cmds`.
+    #[inline]
     pub(crate) fn start(cmds: &mpsc::Sender<Cmd>, body: Body) -> Self {
         let (done, rx) = oneshot::channel();
         match cmds.try_send(Cmd::Request { body, done }) {
