@@ -70,7 +70,7 @@ pub use frame::{FrameDecoder, FrameError, FrameLimits, HEADER_LEN, Header, peek_
 pub use tlv::{SarInfo, Tlv, TlvIter, TlvValue, Tlvs};
 pub use tlv_tag::{TlvTag, ValueKind};
 
-use primitives::{Counter, Reader, Sink};
+use primitives::{Checked, Counter, Reader, Sink};
 
 /// Decoder settings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -367,7 +367,7 @@ impl Pdu {
     }
 
     #[inline(always)]
-    fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
         let Some(header) = Header::parse(&frame) else {
             return Err(DecodeError::new(
                 None,
@@ -406,18 +406,28 @@ impl Pdu {
         let mut r = Reader::new(&frame, HEADER_LEN, header, lenient);
         // The hot bodies are wrapped straight into the result (through `Body::decode` a
         // `Body`, 256 octets, was copied several times).
+        // The hot bodies are wrapped straight into the result (through `Body::decode` a
+        // `Body`, 256 octets, was copied several times).
         match id {
-            CommandId::SubmitSm => {
-                return Self::wrap(header, SubmitSm::decode(&mut r), Body::SubmitSm);
+            CommandId::SubmitSm | CommandId::DeliverSm => {
+                let submit = matches!(id, CommandId::SubmitSm);
+                return Self::wrap(header, SubmitSm::decode(&mut r), |v| {
+                    if submit {
+                        Body::SubmitSm(v)
+                    } else {
+                        Body::DeliverSm(v)
+                    }
+                });
             }
-            CommandId::DeliverSm => {
-                return Self::wrap(header, SubmitSm::decode(&mut r), Body::DeliverSm);
-            }
-            CommandId::SubmitSmResp => {
-                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::SubmitSmResp);
-            }
-            CommandId::DeliverSmResp => {
-                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::DeliverSmResp);
+            CommandId::SubmitSmResp | CommandId::DeliverSmResp => {
+                let submit = matches!(id, CommandId::SubmitSmResp);
+                return Self::wrap(header, MessageIdResp::decode(&mut r), |v| {
+                    if submit {
+                        Body::SubmitSmResp(v)
+                    } else {
+                        Body::DeliverSmResp(v)
+                    }
+                });
             }
             _ => {}
         }
@@ -498,37 +508,35 @@ impl Pdu {
         body: &Body,
         out: &mut BytesMut,
     ) -> Result<(), EncodeError> {
-        // Pass 1 checks every field limit and counts; pass 2 writes into the buffer,
-        // reserved once, without checking again.
+        // One pass: the header with a zero length, then the body, checking every field
+        // limit while writing; the length is patched in at the end. On error whatever
+        // was written is cut off again. (Counting first and writing second walked the
+        // body twice.)
         let status = status.value();
         let header_only = status != 0 && body.is_blank_response();
-        let mut c = Counter::default();
-        if !header_only {
-            body.encode(&mut c)?;
-        }
-        let len = HEADER_LEN + c.0;
-        let len32 = u32::try_from(len).map_err(|_| EncodeError::PduTooLarge)?;
         let start = out.len();
         let mut header = [0u8; HEADER_LEN];
         for (dst, v) in
             header
                 .chunks_exact_mut(4)
-                .zip([len32, body.command_id().value(), status, sequence.0])
+                .zip([0, body.command_id().value(), status, sequence.0])
         {
             dst.copy_from_slice(&v.to_be_bytes());
         }
-        out.reserve(len);
         out.put_slice(&header);
-        if c.0 == 0 {
-            return Ok(());
+        if !header_only {
+            if let Err(e) = body.encode(&mut Checked(out)) {
+                out.truncate(start);
+                return Err(e);
+            }
         }
-        let written = body.encode(out);
-        let pos = out.len() - start;
-        if let Err(e) = written {
+        let Ok(len32) = u32::try_from(out.len() - start) else {
             out.truncate(start);
-            return Err(e);
+            return Err(EncodeError::PduTooLarge);
+        };
+        if let Some(dst) = out.get_mut(start..start + 4) {
+            dst.copy_from_slice(&len32.to_be_bytes());
         }
-        debug_assert_eq!(pos, len);
         Ok(())
     }
 

@@ -118,6 +118,12 @@ impl<'a> Reader<'a> {
                 self.err(field, DecodeErrorKind::TooLong { max }, status)
             });
         };
+        if nul == 0 {
+            // The NULL string (most optional fields): no slice of the frame to make.
+            self.rest = self.rest.get(1..).unwrap_or_default();
+            self.off += 1;
+            return Ok(COctetString::empty());
+        }
         let v = self.take(nul);
         self.rest = self.rest.get(1..).unwrap_or_default();
         self.off += 1;
@@ -141,7 +147,18 @@ impl<'a> Reader<'a> {
     }
 
     /// Everything left, as TLVs.
+    #[inline]
     pub(crate) fn tlvs(&mut self) -> Result<Tlvs, DecodeError> {
+        if self.rest.is_empty() {
+            // No TLVs (the common case): nothing to slice or scan.
+            self.saw_message_payload = false;
+            return Ok(Tlvs::new());
+        }
+        self.tlvs_slow()
+    }
+
+    #[inline(never)]
+    fn tlvs_slow(&mut self) -> Result<Tlvs, DecodeError> {
         let area = self.take(self.rest.len());
         match Tlvs::scan(area, self.lenient) {
             Scan::Ok(t, saw_message_payload) => {
@@ -211,6 +228,26 @@ impl Sink for BytesMut {
     #[inline]
     fn put_u32(&mut self, v: u32) {
         self.extend_from_slice(&v.to_be_bytes());
+    }
+}
+
+/// The output buffer, checking field limits while writing: the single pass of
+/// [`Pdu::encode`](super::Pdu::encode) (on error the caller truncates what was written).
+pub(crate) struct Checked<'a>(pub(crate) &'a mut BytesMut);
+
+impl Sink for Checked<'_> {
+    const CHECK: bool = true;
+    #[inline]
+    fn put(&mut self, b: &[u8]) {
+        Sink::put(self.0, b);
+    }
+    #[inline]
+    fn put_u8(&mut self, v: u8) {
+        Sink::put_u8(self.0, v);
+    }
+    #[inline]
+    fn put_u32(&mut self, v: u32) {
+        Sink::put_u32(self.0, v);
     }
 }
 

@@ -1091,7 +1091,9 @@ impl Session {
     fn on_frame(&mut self, now: Instant, frame: Bytes) {
         self.stats.pdus_received += 1;
         self.touch_rx(now);
-        match Pdu::decode_with(frame, &self.cfg.decode) {
+        // The decoder is inlined here, so the decoded body is built where the event
+        // takes it from (through `Pdu::decode_with` it was copied several times).
+        match Pdu::decode_frame(frame, self.cfg.decode.lenient) {
             Ok(pdu) => {
                 let id = pdu.command_id();
                 if !matches!(id, CommandId::EnquireLink | CommandId::EnquireLinkResp) {
@@ -1174,6 +1176,15 @@ impl Session {
             self.maybe_send_unbind(now);
             return;
         }
+        self.on_response_slow(now, pdu);
+    }
+
+    /// Every response but an OK answer to a request in flight.
+    #[inline(never)]
+    fn on_response_slow(&mut self, now: Instant, pdu: Pdu) {
+        let seq = pdu.sequence;
+        let id = pdu.command_id();
+        let status = pdu.status;
         let outcome = self.outcome_of(now, pdu);
         self.resolve(now, seq, id, outcome, status);
     }
@@ -1312,7 +1323,41 @@ impl Session {
             }
         }
         let deadline = self.cfg.inbound_response_timeout.map(|t| now + t);
-        match pdu.body {
+        if matches!(
+            pdu.body,
+            Body::EnquireLink
+                | Body::Unbind
+                | Body::BindTransmitter(_)
+                | Body::BindReceiver(_)
+                | Body::BindTransceiver(_)
+                | Body::Outbind(_)
+                | Body::AlertNotification(_)
+        ) {
+            self.on_session_request(now, seq, id, deadline, pdu.body);
+            return;
+        }
+        // A request for the application: the body goes from the decoder's result into
+        // the event in one move.
+        let slot = self.inbound.push(seq, id, deadline);
+        let token = self.token(seq, id, slot);
+        self.events.push_back(Event::Request {
+            token,
+            body: pdu.body,
+        });
+    }
+
+    /// The requests the session handles itself (keep-alive, unbind, bind, outbind,
+    /// alert_notification), after the permission check.
+    #[inline(never)]
+    fn on_session_request(
+        &mut self,
+        now: Instant,
+        seq: SequenceNumber,
+        id: CommandId,
+        deadline: Option<Instant>,
+        body: Body,
+    ) {
+        match body {
             Body::EnquireLink => self.queue_auto(Pdu::new(seq, Body::EnquireLinkResp)),
             Body::Unbind => {
                 self.queue_auto(Pdu::new(seq, Body::UnbindResp));
@@ -1355,6 +1400,7 @@ impl Session {
             }
             Body::AlertNotification(a) => self.events.push_back(Event::AlertNotification(a)),
             body => {
+                // Not reached: `on_request` handles every other body.
                 let slot = self.inbound.push(seq, id, deadline);
                 let token = self.token(seq, id, slot);
                 self.events.push_back(Event::Request { token, body });

@@ -93,6 +93,7 @@ const UB: Phases = 1 << 6; // Unbinding
 const ANY: Phases = O | OB | BI | TX | RX | TRX | UB;
 const NO: Phases = 0;
 
+#[inline]
 const fn phase_of(state: State) -> Phases {
     match state {
         State::Open => O,
@@ -114,6 +115,7 @@ const fn phase_of(state: State) -> Phases {
 /// during a graceful unbind; `enquire_link` and `generic_nack` are allowed in every state
 /// (5.0 behaviour, lenient with 3.4 peers); `data_sm` follows the 5.0 direction detail.
 #[rustfmt::skip]
+#[inline]
 pub(crate) const fn permitted(id: CommandId, by: Role) -> Phases {
     use CommandId as C;
     use Role::{Esme as E, Smsc as S};
@@ -151,6 +153,7 @@ pub(crate) enum Denied {
 }
 
 /// Checks one PDU against [`permitted`].
+#[inline]
 pub(crate) const fn check(by: Role, id: CommandId, state: State) -> Result<(), Denied> {
     let mine = permitted(id, by);
     if mine & phase_of(state) != 0 {
