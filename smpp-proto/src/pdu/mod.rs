@@ -367,31 +367,53 @@ impl Pdu {
     }
 
     #[inline(always)]
-    pub(crate) fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
+    fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
+        let mut err = None;
+        let pdu = Self::decode_frame_parts(frame, lenient, &mut err);
+        match err {
+            None => Ok(pdu),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// The decoder proper, for the session's receive path: the PDU is the return value
+    /// itself and an error goes to `err` (the returned PDU is then a placeholder).
+    /// Through a `Result<Pdu, _>` the caller's `Ok(pdu)` binding and every function
+    /// taking that `pdu` copied all 272 octets of it.
+    #[inline(always)]
+    pub(crate) fn decode_frame_parts(
+        frame: Bytes,
+        lenient: bool,
+        err: &mut Option<DecodeError>,
+    ) -> Self {
         let Some(header) = Header::parse(&frame) else {
-            return Err(DecodeError::new(
-                None,
-                "command_length",
-                DecodeErrorKind::InvalidCommandLength(frame.len() as u32),
-                CommandStatus::InvCmdLen,
-            ));
+            return Self::failed(
+                err,
+                DecodeError::new(
+                    None,
+                    "command_length",
+                    DecodeErrorKind::InvalidCommandLength(frame.len() as u32),
+                    CommandStatus::InvCmdLen,
+                ),
+            );
         };
         if header.command_length as usize != frame.len() {
-            return Err(DecodeError::new(
-                Some(header),
-                "command_length",
-                DecodeErrorKind::InvalidCommandLength(header.command_length),
-                CommandStatus::InvCmdLen,
-            ));
+            return Self::failed(
+                err,
+                DecodeError::new(
+                    Some(header),
+                    "command_length",
+                    DecodeErrorKind::InvalidCommandLength(header.command_length),
+                    CommandStatus::InvCmdLen,
+                ),
+            );
         }
         let id = header.command_id;
         // Header-only bodies are built in place (no body to parse, nothing to move).
-        let header_only = |body| {
-            Ok(Self {
-                sequence: header.sequence,
-                status: header.command_status,
-                body,
-            })
+        let header_only = |body| Self {
+            sequence: header.sequence,
+            status: header.command_status,
+            body,
         };
         match id {
             CommandId::EnquireLink => return header_only(Body::EnquireLink),
@@ -406,55 +428,74 @@ impl Pdu {
         let mut r = Reader::new(&frame, HEADER_LEN, header, lenient);
         // The hot bodies are wrapped straight into the result (through `Body::decode` a
         // `Body`, 256 octets, was copied several times).
-        // The hot bodies are wrapped straight into the result (through `Body::decode` a
-        // `Body`, 256 octets, was copied several times).
         match id {
-            CommandId::SubmitSm | CommandId::DeliverSm => {
-                let submit = matches!(id, CommandId::SubmitSm);
-                return Self::wrap(header, SubmitSm::decode(&mut r), |v| {
-                    if submit {
-                        Body::SubmitSm(v)
-                    } else {
-                        Body::DeliverSm(v)
-                    }
-                });
+            CommandId::SubmitSm => {
+                return match SubmitSm::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::SubmitSm(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
             }
-            CommandId::SubmitSmResp | CommandId::DeliverSmResp => {
-                let submit = matches!(id, CommandId::SubmitSmResp);
-                return Self::wrap(header, MessageIdResp::decode(&mut r), |v| {
-                    if submit {
-                        Body::SubmitSmResp(v)
-                    } else {
-                        Body::DeliverSmResp(v)
-                    }
-                });
+            CommandId::DeliverSm => {
+                return match SubmitSm::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::DeliverSm(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
+            }
+            CommandId::SubmitSmResp => {
+                return match MessageIdResp::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::SubmitSmResp(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
+            }
+            CommandId::DeliverSmResp => {
+                return match MessageIdResp::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::DeliverSmResp(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
             }
             _ => {}
         }
-        let body = match Body::decode(id, &mut r) {
-            Ok(b) => b,
-            Err(e) => return Self::body_error(header, e),
-        };
-        Ok(Self {
-            sequence: header.sequence,
-            status: header.command_status,
-            body,
-        })
-    }
-
-    #[inline(always)]
-    fn wrap<T>(
-        header: Header,
-        decoded: Result<T, DecodeError>,
-        variant: impl FnOnce(T) -> Body,
-    ) -> Result<Self, DecodeError> {
-        match decoded {
-            Ok(v) => Ok(Self {
+        match Body::decode(id, &mut r) {
+            Ok(body) => Self {
                 sequence: header.sequence,
                 status: header.command_status,
-                body: variant(v),
-            }),
-            Err(e) => Self::body_error(header, e),
+                body,
+            },
+            Err(e) => Self::body_failed(header, e, err),
+        }
+    }
+
+    /// The placeholder returned with an error by [`Pdu::decode_frame_parts`].
+    #[cold]
+    #[inline(never)]
+    fn failed(err: &mut Option<DecodeError>, e: DecodeError) -> Self {
+        *err = Some(e);
+        Self::new(SequenceNumber(0), Body::GenericNack)
+    }
+
+    /// [`Pdu::body_error`] for [`Pdu::decode_frame_parts`].
+    #[cold]
+    #[inline(never)]
+    fn body_failed(header: Header, e: DecodeError, err: &mut Option<DecodeError>) -> Self {
+        match Self::body_error(header, e) {
+            Ok(pdu) => pdu,
+            Err(e) => Self::failed(err, e),
         }
     }
 
