@@ -74,6 +74,42 @@ wire_enum! {
 }
 
 impl CommandId {
+    /// The position of a named variant in [`CommandId::ALL`] (`None` for `Unknown`,
+    /// whatever its value).
+    #[inline]
+    pub(crate) const fn index(self) -> Option<usize> {
+        Some(match self {
+            Self::GenericNack => 0,
+            Self::BindReceiver => 1,
+            Self::BindReceiverResp => 2,
+            Self::BindTransmitter => 3,
+            Self::BindTransmitterResp => 4,
+            Self::QuerySm => 5,
+            Self::QuerySmResp => 6,
+            Self::SubmitSm => 7,
+            Self::SubmitSmResp => 8,
+            Self::DeliverSm => 9,
+            Self::DeliverSmResp => 10,
+            Self::Unbind => 11,
+            Self::UnbindResp => 12,
+            Self::ReplaceSm => 13,
+            Self::ReplaceSmResp => 14,
+            Self::CancelSm => 15,
+            Self::CancelSmResp => 16,
+            Self::BindTransceiver => 17,
+            Self::BindTransceiverResp => 18,
+            Self::Outbind => 19,
+            Self::EnquireLink => 20,
+            Self::EnquireLinkResp => 21,
+            Self::SubmitMulti => 22,
+            Self::SubmitMultiResp => 23,
+            Self::AlertNotification => 24,
+            Self::DataSm => 25,
+            Self::DataSmResp => 26,
+            Self::Unknown(_) => return None,
+        })
+    }
+
     /// [`from_value`](Self::from_value) with the message ids decided first (the hot
     /// path of the header parser; the generic `match` is a search over 27 values).
     #[inline]
@@ -185,6 +221,15 @@ mod tests {
 
     /// The direct matches of `expects_response`/`response` agree with the definition by
     /// value (bit 31, outbind, alert_notification), for named and unnamed values.
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, id) in CommandId::ALL.iter().enumerate() {
+            assert_eq!(id.index(), Some(i), "{id:?}");
+        }
+        assert_eq!(CommandId::Unknown(4).index(), None);
+        assert_eq!(CommandId::ALL.len(), 27);
+    }
+
     #[test]
     fn response_mapping_matches_the_definition() {
         let mut values: Vec<u32> = CommandId::ALL.iter().map(|c| c.value()).collect();

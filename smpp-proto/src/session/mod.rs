@@ -1108,11 +1108,17 @@ impl Session {
         let seq = pdu.sequence;
         if id.is_response() {
             if self.is_awaited_ok(seq, id, pdu.status) {
-                // The steady state: the body goes into the event with one move.
-                self.events.push_back(Event::Response {
+                // The steady state. The event is built in two steps: as one expression
+                // (`Event::Response { outcome: Outcome::Ok(body) }`) the body was copied
+                // into a temporary `Outcome` first.
+                let mut ev = Event::Response {
                     sequence: seq,
-                    outcome: Outcome::Ok(pdu.body),
-                });
+                    outcome: Outcome::Throttled,
+                };
+                if let Event::Response { outcome, .. } = &mut ev {
+                    *outcome = Outcome::Ok(pdu.body);
+                }
+                self.events.push_back(ev);
                 self.maybe_send_unbind(now);
             } else {
                 self.on_response_slow(now, pdu);

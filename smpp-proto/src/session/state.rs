@@ -93,7 +93,7 @@ const UB: Phases = 1 << 6; // Unbinding
 const ANY: Phases = O | OB | BI | TX | RX | TRX | UB;
 const NO: Phases = 0;
 
-#[inline]
+#[inline(always)]
 const fn phase_of(state: State) -> Phases {
     match state {
         State::Open => O,
@@ -114,9 +114,38 @@ const fn phase_of(state: State) -> Phases {
 /// response). Responses are allowed in `Unbinding` so that in-flight requests can finish
 /// during a graceful unbind; `enquire_link` and `generic_nack` are allowed in every state
 /// (5.0 behaviour, lenient with 3.4 peers); `data_sm` follows the 5.0 direction detail.
+/// [`permitted_by_rule`] as a table, indexed by [`CommandId::ALL`] order and role
+/// (the match over (command, role) pairs cost a search per call on the hot path).
+const TABLE: [[Phases; 2]; CommandId::ALL.len()] = {
+    let mut t = [[NO; 2]; CommandId::ALL.len()];
+    let mut i = 0;
+    while i < CommandId::ALL.len() {
+        t[i] = [
+            permitted_by_rule(CommandId::ALL[i], Role::Esme),
+            permitted_by_rule(CommandId::ALL[i], Role::Smsc),
+        ];
+        i += 1;
+    }
+    t
+};
+
+/// The phases in which `by` may send `id` (nothing for `Unknown`, whatever its value,
+/// as in [`permitted_by_rule`]).
+#[inline(always)]
+pub(crate) fn permitted(id: CommandId, by: Role) -> Phases {
+    let r = match by {
+        Role::Esme => 0,
+        Role::Smsc => 1,
+    };
+    id.index()
+        .and_then(|i| TABLE.get(i))
+        .and_then(|row| row.get(r))
+        .copied()
+        .unwrap_or(NO)
+}
+
 #[rustfmt::skip]
-#[inline]
-pub(crate) const fn permitted(id: CommandId, by: Role) -> Phases {
+const fn permitted_by_rule(id: CommandId, by: Role) -> Phases {
     use CommandId as C;
     use Role::{Esme as E, Smsc as S};
     match (id, by) {
@@ -153,8 +182,8 @@ pub(crate) enum Denied {
 }
 
 /// Checks one PDU against [`permitted`].
-#[inline]
-pub(crate) const fn check(by: Role, id: CommandId, state: State) -> Result<(), Denied> {
+#[inline(always)]
+pub(crate) fn check(by: Role, id: CommandId, state: State) -> Result<(), Denied> {
     let mine = permitted(id, by);
     if mine & phase_of(state) != 0 {
         Ok(())
@@ -168,7 +197,7 @@ pub(crate) const fn check(by: Role, id: CommandId, state: State) -> Result<(), D
 }
 
 /// The bound kinds in which `by` may send `id` (for error messages).
-pub(crate) const fn needed_kind(id: CommandId, by: Role) -> Option<BindKind> {
+pub(crate) fn needed_kind(id: CommandId, by: Role) -> Option<BindKind> {
     let p = permitted(id, by);
     if p & TX != 0 && p & RX == 0 {
         Some(BindKind::Transmitter)
