@@ -255,6 +255,22 @@ impl Body {
         })
     }
 
+    /// The body of a PDU that has none (whatever octets follow the header are ignored);
+    /// the same list as the header-only arms of [`Pdu::decode_frame_parts`].
+    #[inline(always)]
+    const fn header_only(id: CommandId) -> Option<Self> {
+        Some(match id {
+            CommandId::EnquireLink => Self::EnquireLink,
+            CommandId::EnquireLinkResp => Self::EnquireLinkResp,
+            CommandId::Unbind => Self::Unbind,
+            CommandId::UnbindResp => Self::UnbindResp,
+            CommandId::GenericNack => Self::GenericNack,
+            CommandId::CancelSmResp => Self::CancelSmResp,
+            CommandId::ReplaceSmResp => Self::ReplaceSmResp,
+            _ => return None,
+        })
+    }
+
     /// Whether an error response's body is blank (encoded header-only, as 3.4 says).
     fn is_blank_response(&self) -> bool {
         match self {
@@ -368,6 +384,19 @@ impl Pdu {
 
     #[inline(always)]
     fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
+        // Header-only PDUs are built in place here: through `decode_frame_parts` the
+        // result would be copied into the `Result` (272 octets for a 16-octet PDU).
+        if let Some(h) = Header::parse(&frame) {
+            if h.command_length as usize == frame.len() {
+                if let Some(body) = Body::header_only(h.command_id) {
+                    return Ok(Self {
+                        sequence: h.sequence,
+                        status: h.command_status,
+                        body,
+                    });
+                }
+            }
+        }
         let mut err = None;
         let pdu = Self::decode_frame_parts(frame, lenient, &mut err);
         match err {
