@@ -274,7 +274,7 @@ fn has_nul(b: &[u8]) -> bool {
 
 /// The position of the first NUL in `b`, eight octets at a time (`iter().position`
 /// tested one octet per iteration; addresses and message ids are 10-20 octets).
-#[inline]
+#[inline(always)]
 fn find_nul(b: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;

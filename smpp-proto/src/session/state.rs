@@ -118,13 +118,15 @@ const fn phase_of(state: State) -> Phases {
 /// (the match over (command, role) pairs cost a search per call on the hot path).
 const TABLE: [[Phases; 2]; CommandId::ALL.len()] = {
     let mut t = [[NO; 2]; CommandId::ALL.len()];
-    let mut i = 0;
-    while i < CommandId::ALL.len() {
-        t[i] = [
-            permitted_by_rule(CommandId::ALL[i], Role::Esme),
-            permitted_by_rule(CommandId::ALL[i], Role::Smsc),
+    let mut ids: &[CommandId] = CommandId::ALL;
+    let mut rows: &mut [[Phases; 2]] = &mut t;
+    while let ([id, more_ids @ ..], [row, more_rows @ ..]) = (ids, rows) {
+        *row = [
+            permitted_by_rule(*id, Role::Esme),
+            permitted_by_rule(*id, Role::Smsc),
         ];
-        i += 1;
+        ids = more_ids;
+        rows = more_rows;
     }
     t
 };
@@ -285,4 +287,26 @@ pub fn permission_table_markdown() -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lookup table says exactly what the rule says, for every named id, `Unknown`
+    /// values (named or not) and both roles.
+    #[test]
+    fn permission_table_matches_the_rule() {
+        let mut ids: Vec<CommandId> = CommandId::ALL.to_vec();
+        ids.extend([0, 4, 0x8000_0004, 0x99].map(CommandId::Unknown));
+        for id in ids {
+            for by in [Role::Esme, Role::Smsc] {
+                assert_eq!(
+                    permitted(id, by),
+                    permitted_by_rule(id, by),
+                    "{id:?} {by:?}"
+                );
+            }
+        }
+    }
 }
