@@ -74,8 +74,58 @@ wire_enum! {
 }
 
 impl CommandId {
+    /// The position of a named variant in [`CommandId::ALL`] (`None` for `Unknown`,
+    /// whatever its value).
+    #[inline]
+    pub(crate) const fn index(self) -> Option<usize> {
+        Some(match self {
+            Self::GenericNack => 0,
+            Self::BindReceiver => 1,
+            Self::BindReceiverResp => 2,
+            Self::BindTransmitter => 3,
+            Self::BindTransmitterResp => 4,
+            Self::QuerySm => 5,
+            Self::QuerySmResp => 6,
+            Self::SubmitSm => 7,
+            Self::SubmitSmResp => 8,
+            Self::DeliverSm => 9,
+            Self::DeliverSmResp => 10,
+            Self::Unbind => 11,
+            Self::UnbindResp => 12,
+            Self::ReplaceSm => 13,
+            Self::ReplaceSmResp => 14,
+            Self::CancelSm => 15,
+            Self::CancelSmResp => 16,
+            Self::BindTransceiver => 17,
+            Self::BindTransceiverResp => 18,
+            Self::Outbind => 19,
+            Self::EnquireLink => 20,
+            Self::EnquireLinkResp => 21,
+            Self::SubmitMulti => 22,
+            Self::SubmitMultiResp => 23,
+            Self::AlertNotification => 24,
+            Self::DataSm => 25,
+            Self::DataSmResp => 26,
+            Self::Unknown(_) => return None,
+        })
+    }
+
+    /// [`from_value`](Self::from_value) with the message ids decided first (the hot
+    /// path of the header parser; the generic `match` is a search over 27 values).
+    #[inline]
+    pub(crate) const fn from_wire(v: u32) -> Self {
+        match v {
+            0x0000_0004 => Self::SubmitSm,
+            0x8000_0004 => Self::SubmitSmResp,
+            0x0000_0005 => Self::DeliverSm,
+            0x8000_0005 => Self::DeliverSmResp,
+            _ => Self::from_value(v),
+        }
+    }
+
     /// Whether bit 31 is set (the PDU is a response).
     #[must_use]
+    #[inline]
     pub const fn is_response(self) -> bool {
         self.value() & 0x8000_0000 != 0
     }
@@ -83,22 +133,136 @@ impl CommandId {
     /// Whether this is a request the peer must answer (everything but responses,
     /// `outbind` and `alert_notification`).
     #[must_use]
+    #[inline]
     pub const fn expects_response(self) -> bool {
-        !self.is_response()
-            && !matches!(
-                Self::from_value(self.value()),
-                Self::Outbind | Self::AlertNotification
-            )
+        match self {
+            Self::BindReceiver
+            | Self::BindTransmitter
+            | Self::QuerySm
+            | Self::SubmitSm
+            | Self::DeliverSm
+            | Self::Unbind
+            | Self::ReplaceSm
+            | Self::CancelSm
+            | Self::BindTransceiver
+            | Self::EnquireLink
+            | Self::SubmitMulti
+            | Self::DataSm => true,
+            Self::GenericNack
+            | Self::BindReceiverResp
+            | Self::BindTransmitterResp
+            | Self::QuerySmResp
+            | Self::SubmitSmResp
+            | Self::DeliverSmResp
+            | Self::UnbindResp
+            | Self::ReplaceSmResp
+            | Self::CancelSmResp
+            | Self::BindTransceiverResp
+            | Self::Outbind
+            | Self::EnquireLinkResp
+            | Self::SubmitMultiResp
+            | Self::AlertNotification
+            | Self::DataSmResp => false,
+            // `Unknown(n)` may hold a named value: decide by the value.
+            Self::Unknown(v) => {
+                v & 0x8000_0000 == 0
+                    && !matches!(Self::from_value(v), Self::Outbind | Self::AlertNotification)
+            }
+        }
     }
 
     /// The response id for a request that has one (`None` for responses, `outbind`
     /// and `alert_notification`). Unknown request ids map to `id | 0x8000_0000`.
     #[must_use]
+    #[inline]
     pub const fn response(self) -> Option<Self> {
-        if self.expects_response() {
-            Some(Self::from_value(self.value() | 0x8000_0000))
-        } else {
-            None
+        Some(match self {
+            Self::BindReceiver => Self::BindReceiverResp,
+            Self::BindTransmitter => Self::BindTransmitterResp,
+            Self::QuerySm => Self::QuerySmResp,
+            Self::SubmitSm => Self::SubmitSmResp,
+            Self::DeliverSm => Self::DeliverSmResp,
+            Self::Unbind => Self::UnbindResp,
+            Self::ReplaceSm => Self::ReplaceSmResp,
+            Self::CancelSm => Self::CancelSmResp,
+            Self::BindTransceiver => Self::BindTransceiverResp,
+            Self::EnquireLink => Self::EnquireLinkResp,
+            Self::SubmitMulti => Self::SubmitMultiResp,
+            Self::DataSm => Self::DataSmResp,
+            Self::GenericNack
+            | Self::BindReceiverResp
+            | Self::BindTransmitterResp
+            | Self::QuerySmResp
+            | Self::SubmitSmResp
+            | Self::DeliverSmResp
+            | Self::UnbindResp
+            | Self::ReplaceSmResp
+            | Self::CancelSmResp
+            | Self::BindTransceiverResp
+            | Self::Outbind
+            | Self::EnquireLinkResp
+            | Self::SubmitMultiResp
+            | Self::AlertNotification
+            | Self::DataSmResp => return None,
+            Self::Unknown(v) => {
+                if Self::Unknown(v).expects_response() {
+                    Self::from_value(v | 0x8000_0000)
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CommandId;
+
+    /// The direct matches of `expects_response`/`response` agree with the definition by
+    /// value (bit 31, outbind, alert_notification), for named and unnamed values.
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, id) in CommandId::ALL.iter().enumerate() {
+            assert_eq!(id.index(), Some(i), "{id:?}");
+        }
+        assert_eq!(CommandId::Unknown(4).index(), None);
+        assert_eq!(CommandId::ALL.len(), 27);
+    }
+
+    #[test]
+    fn response_mapping_matches_the_definition() {
+        let mut values: Vec<u32> = CommandId::ALL.iter().map(|c| c.value()).collect();
+        values.extend([
+            0,
+            0x0A,
+            0x0C,
+            0x99,
+            0x0102,
+            0x8000_0000,
+            0x8000_0099,
+            u32::MAX,
+        ]);
+        for v in values {
+            for id in [
+                CommandId::from_value(v),
+                CommandId::Unknown(v),
+                CommandId::from_wire(v),
+            ] {
+                let expects = v & 0x8000_0000 == 0 && v != 0x0B && v != 0x0102;
+                assert_eq!(id.expects_response(), expects, "{v:#x} {id:?}");
+                let resp = expects.then(|| CommandId::from_value(v | 0x8000_0000));
+                assert_eq!(id.response(), resp, "{v:#x}");
+                assert_eq!(
+                    id.response().map(CommandId::value),
+                    resp.map(CommandId::value)
+                );
+                assert_eq!(id.value(), v);
+            }
+            assert!(matches!(
+                (CommandId::from_wire(v), CommandId::from_value(v)),
+                (a, b) if a.value() == b.value() && a.name() == b.name()
+            ));
         }
     }
 }

@@ -24,17 +24,42 @@ pub struct Header {
 impl Header {
     /// Reads a header from the first 16 octets of `buf` (`None` when shorter).
     #[must_use]
+    #[inline]
     pub fn parse(buf: &[u8]) -> Option<Self> {
-        let h = buf.get(..HEADER_LEN)?;
-        let word = |i: usize| -> Option<u32> {
-            let b: [u8; 4] = h.get(i..i + 4)?.try_into().ok()?;
-            Some(u32::from_be_bytes(b))
+        let Some(
+            &[
+                l0,
+                l1,
+                l2,
+                l3,
+                i0,
+                i1,
+                i2,
+                i3,
+                s0,
+                s1,
+                s2,
+                s3,
+                q0,
+                q1,
+                q2,
+                q3,
+            ],
+        ) = buf.get(..HEADER_LEN)
+        else {
+            return None;
         };
+        let status = u32::from_be_bytes([s0, s1, s2, s3]);
         Some(Self {
-            command_length: word(0)?,
-            command_id: CommandId::from(word(4)?),
-            command_status: CommandStatus::from(word(8)?),
-            sequence: SequenceNumber(word(12)?),
+            command_length: u32::from_be_bytes([l0, l1, l2, l3]),
+            command_id: CommandId::from_wire(u32::from_be_bytes([i0, i1, i2, i3])),
+            // Status 0 (every request, most responses) without the search over ~80 codes.
+            command_status: if status == 0 {
+                CommandStatus::Ok
+            } else {
+                CommandStatus::from_value(status)
+            },
+            sequence: SequenceNumber(u32::from_be_bytes([q0, q1, q2, q3])),
         })
     }
 }

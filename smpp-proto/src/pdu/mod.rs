@@ -70,7 +70,7 @@ pub use frame::{FrameDecoder, FrameError, FrameLimits, HEADER_LEN, Header, peek_
 pub use tlv::{SarInfo, Tlv, TlvIter, TlvValue, Tlvs};
 pub use tlv_tag::{TlvTag, ValueKind};
 
-use primitives::{Counter, Reader, Sink};
+use primitives::{Checked, Counter, Reader, Sink};
 
 /// Decoder settings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -255,6 +255,22 @@ impl Body {
         })
     }
 
+    /// The body of a PDU that has none (whatever octets follow the header are ignored);
+    /// the same list as the header-only arms of [`Pdu::decode_frame_parts`].
+    #[inline(always)]
+    const fn header_only(id: CommandId) -> Option<Self> {
+        Some(match id {
+            CommandId::EnquireLink => Self::EnquireLink,
+            CommandId::EnquireLinkResp => Self::EnquireLinkResp,
+            CommandId::Unbind => Self::Unbind,
+            CommandId::UnbindResp => Self::UnbindResp,
+            CommandId::GenericNack => Self::GenericNack,
+            CommandId::CancelSmResp => Self::CancelSmResp,
+            CommandId::ReplaceSmResp => Self::ReplaceSmResp,
+            _ => return None,
+        })
+    }
+
     /// Whether an error response's body is blank (encoded header-only, as 3.4 says).
     fn is_blank_response(&self) -> bool {
         match self {
@@ -368,30 +384,65 @@ impl Pdu {
 
     #[inline(always)]
     fn decode_frame(frame: Bytes, lenient: bool) -> Result<Self, DecodeError> {
+        // Header-only PDUs are built in place here: through `decode_frame_parts` the
+        // result would be copied into the `Result` (272 octets for a 16-octet PDU).
+        if let Some(h) = Header::parse(&frame) {
+            if h.command_length as usize == frame.len() {
+                if let Some(body) = Body::header_only(h.command_id) {
+                    return Ok(Self {
+                        sequence: h.sequence,
+                        status: h.command_status,
+                        body,
+                    });
+                }
+            }
+        }
+        let mut err = None;
+        let pdu = Self::decode_frame_parts(frame, lenient, &mut err);
+        match err {
+            None => Ok(pdu),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// The decoder proper, for the session's receive path: the PDU is the return value
+    /// itself and an error goes to `err` (the returned PDU is then a placeholder).
+    /// Through a `Result<Pdu, _>` the caller's `Ok(pdu)` binding and every function
+    /// taking that `pdu` copied all 272 octets of it.
+    #[inline(always)]
+    pub(crate) fn decode_frame_parts(
+        frame: Bytes,
+        lenient: bool,
+        err: &mut Option<DecodeError>,
+    ) -> Self {
         let Some(header) = Header::parse(&frame) else {
-            return Err(DecodeError::new(
-                None,
-                "command_length",
-                DecodeErrorKind::InvalidCommandLength(frame.len() as u32),
-                CommandStatus::InvCmdLen,
-            ));
+            return Self::failed(
+                err,
+                DecodeError::new(
+                    None,
+                    "command_length",
+                    DecodeErrorKind::InvalidCommandLength(frame.len() as u32),
+                    CommandStatus::InvCmdLen,
+                ),
+            );
         };
         if header.command_length as usize != frame.len() {
-            return Err(DecodeError::new(
-                Some(header),
-                "command_length",
-                DecodeErrorKind::InvalidCommandLength(header.command_length),
-                CommandStatus::InvCmdLen,
-            ));
+            return Self::failed(
+                err,
+                DecodeError::new(
+                    Some(header),
+                    "command_length",
+                    DecodeErrorKind::InvalidCommandLength(header.command_length),
+                    CommandStatus::InvCmdLen,
+                ),
+            );
         }
         let id = header.command_id;
         // Header-only bodies are built in place (no body to parse, nothing to move).
-        let header_only = |body| {
-            Ok(Self {
-                sequence: header.sequence,
-                status: header.command_status,
-                body,
-            })
+        let header_only = |body| Self {
+            sequence: header.sequence,
+            status: header.command_status,
+            body,
         };
         match id {
             CommandId::EnquireLink => return header_only(Body::EnquireLink),
@@ -408,43 +459,72 @@ impl Pdu {
         // `Body`, 256 octets, was copied several times).
         match id {
             CommandId::SubmitSm => {
-                return Self::wrap(header, SubmitSm::decode(&mut r), Body::SubmitSm);
+                return match SubmitSm::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::SubmitSm(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
             }
             CommandId::DeliverSm => {
-                return Self::wrap(header, SubmitSm::decode(&mut r), Body::DeliverSm);
+                return match SubmitSm::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::DeliverSm(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
             }
             CommandId::SubmitSmResp => {
-                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::SubmitSmResp);
+                return match MessageIdResp::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::SubmitSmResp(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
             }
             CommandId::DeliverSmResp => {
-                return Self::wrap(header, MessageIdResp::decode(&mut r), Body::DeliverSmResp);
+                return match MessageIdResp::decode(&mut r) {
+                    Ok(v) => Self {
+                        sequence: header.sequence,
+                        status: header.command_status,
+                        body: Body::DeliverSmResp(v),
+                    },
+                    Err(e) => Self::body_failed(header, e, err),
+                };
             }
             _ => {}
         }
-        let body = match Body::decode(id, &mut r) {
-            Ok(b) => b,
-            Err(e) => return Self::body_error(header, e),
-        };
-        Ok(Self {
-            sequence: header.sequence,
-            status: header.command_status,
-            body,
-        })
-    }
-
-    #[inline(always)]
-    fn wrap<T>(
-        header: Header,
-        decoded: Result<T, DecodeError>,
-        variant: impl FnOnce(T) -> Body,
-    ) -> Result<Self, DecodeError> {
-        match decoded {
-            Ok(v) => Ok(Self {
+        match Body::decode(id, &mut r) {
+            Ok(body) => Self {
                 sequence: header.sequence,
                 status: header.command_status,
-                body: variant(v),
-            }),
-            Err(e) => Self::body_error(header, e),
+                body,
+            },
+            Err(e) => Self::body_failed(header, e, err),
+        }
+    }
+
+    /// The placeholder returned with an error by [`Pdu::decode_frame_parts`].
+    #[cold]
+    #[inline(never)]
+    fn failed(err: &mut Option<DecodeError>, e: DecodeError) -> Self {
+        *err = Some(e);
+        Self::new(SequenceNumber(0), Body::GenericNack)
+    }
+
+    /// [`Pdu::body_error`] for [`Pdu::decode_frame_parts`].
+    #[cold]
+    #[inline(never)]
+    fn body_failed(header: Header, e: DecodeError, err: &mut Option<DecodeError>) -> Self {
+        match Self::body_error(header, e) {
+            Ok(pdu) => pdu,
+            Err(e) => Self::failed(err, e),
         }
     }
 
@@ -498,37 +578,35 @@ impl Pdu {
         body: &Body,
         out: &mut BytesMut,
     ) -> Result<(), EncodeError> {
-        // Pass 1 checks every field limit and counts; pass 2 writes into the buffer,
-        // reserved once, without checking again.
+        // One pass: the header with a zero length, then the body, checking every field
+        // limit while writing; the length is patched in at the end. On error whatever
+        // was written is cut off again. (Counting first and writing second walked the
+        // body twice.)
         let status = status.value();
         let header_only = status != 0 && body.is_blank_response();
-        let mut c = Counter::default();
-        if !header_only {
-            body.encode(&mut c)?;
-        }
-        let len = HEADER_LEN + c.0;
-        let len32 = u32::try_from(len).map_err(|_| EncodeError::PduTooLarge)?;
         let start = out.len();
         let mut header = [0u8; HEADER_LEN];
         for (dst, v) in
             header
                 .chunks_exact_mut(4)
-                .zip([len32, body.command_id().value(), status, sequence.0])
+                .zip([0, body.command_id().value(), status, sequence.0])
         {
             dst.copy_from_slice(&v.to_be_bytes());
         }
-        out.reserve(len);
         out.put_slice(&header);
-        if c.0 == 0 {
-            return Ok(());
+        if !header_only {
+            if let Err(e) = body.encode(&mut Checked(out)) {
+                out.truncate(start);
+                return Err(e);
+            }
         }
-        let written = body.encode(out);
-        let pos = out.len() - start;
-        if let Err(e) = written {
+        let Ok(len32) = u32::try_from(out.len() - start) else {
             out.truncate(start);
-            return Err(e);
+            return Err(EncodeError::PduTooLarge);
+        };
+        if let Some(dst) = out.get_mut(start..start + 4) {
+            dst.copy_from_slice(&len32.to_be_bytes());
         }
-        debug_assert_eq!(pos, len);
         Ok(())
     }
 

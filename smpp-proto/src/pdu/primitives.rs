@@ -103,7 +103,7 @@ impl<'a> Reader<'a> {
     /// C-Octet String of at most `max` octets, NUL included. No NUL before the end of the
     /// body is `Truncated` (ESME_RINVCMDLEN); no NUL within `max` octets while the body
     /// goes on is `TooLong` with the field's own status.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn cstr(
         &mut self,
         field: &'static str,
@@ -111,13 +111,19 @@ impl<'a> Reader<'a> {
         status: CommandStatus,
     ) -> Result<COctetString, DecodeError> {
         let window = self.rest.get(..max).unwrap_or(self.rest);
-        let Some(nul) = window.iter().position(|&b| b == 0) else {
+        let Some(nul) = find_nul(window) else {
             return Err(if self.rest.len() < max {
                 self.truncated(field)
             } else {
                 self.err(field, DecodeErrorKind::TooLong { max }, status)
             });
         };
+        if nul == 0 {
+            // The NULL string (most optional fields): no slice of the frame to make.
+            self.rest = self.rest.get(1..).unwrap_or_default();
+            self.off += 1;
+            return Ok(COctetString::empty());
+        }
         let v = self.take(nul);
         self.rest = self.rest.get(1..).unwrap_or_default();
         self.off += 1;
@@ -141,7 +147,18 @@ impl<'a> Reader<'a> {
     }
 
     /// Everything left, as TLVs.
+    #[inline]
     pub(crate) fn tlvs(&mut self) -> Result<Tlvs, DecodeError> {
+        if self.rest.is_empty() {
+            // No TLVs (the common case): nothing to slice or scan.
+            self.saw_message_payload = false;
+            return Ok(Tlvs::new());
+        }
+        self.tlvs_slow()
+    }
+
+    #[inline(never)]
+    fn tlvs_slow(&mut self) -> Result<Tlvs, DecodeError> {
         let area = self.take(self.rest.len());
         match Tlvs::scan(area, self.lenient) {
             Scan::Ok(t, saw_message_payload) => {
@@ -214,6 +231,26 @@ impl Sink for BytesMut {
     }
 }
 
+/// The output buffer, checking field limits while writing: the single pass of
+/// [`Pdu::encode`](super::Pdu::encode) (on error the caller truncates what was written).
+pub(crate) struct Checked<'a>(pub(crate) &'a mut BytesMut);
+
+impl Sink for Checked<'_> {
+    const CHECK: bool = true;
+    #[inline]
+    fn put(&mut self, b: &[u8]) {
+        Sink::put(self.0, b);
+    }
+    #[inline]
+    fn put_u8(&mut self, v: u8) {
+        Sink::put_u8(self.0, v);
+    }
+    #[inline]
+    fn put_u32(&mut self, v: u32) {
+        Sink::put_u32(self.0, v);
+    }
+}
+
 /// Whether `b` contains a NUL, eight octets at a time (the fields are short: the call to
 /// `memchr` behind `<[u8]>::contains` cost more than the search).
 #[inline]
@@ -233,6 +270,33 @@ fn has_nul(b: &[u8]) -> bool {
     #[allow(clippy::manual_contains, reason = "contains calls memchr, slower here")]
     let found = chunks.remainder().iter().any(|&c| c == 0);
     found
+}
+
+/// The position of the first NUL in `b`, eight octets at a time (`iter().position`
+/// tested one octet per iteration; addresses and message ids are 10-20 octets).
+#[inline(always)]
+fn find_nul(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        // The lowest flagged octet is always a zero one (a borrow only flags octets
+        // above a zero), so its index is the first NUL's.
+        let z = x.wrapping_sub(LO) & !x & HI;
+        if z != 0 {
+            return Some(base + (z.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == 0)
+        .map(|i| base + i)
 }
 
 /// Writes a C-Octet String, checking its maximum (`max` counts the NUL).
@@ -282,7 +346,27 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::has_nul;
+    use super::{find_nul, has_nul};
+
+    #[test]
+    fn find_nul_matches_position() {
+        for len in 0..40usize {
+            let clean: Vec<u8> = (0..len).map(|i| (i % 255) as u8 + 1).collect();
+            assert_eq!(find_nul(&clean), None, "len {len}");
+            for fill in [0x01u8, 0x80, 0xFF] {
+                for at in 0..len {
+                    for second in [None, Some(at + 1), Some(len.saturating_sub(1))] {
+                        let mut v = vec![fill; len];
+                        v[at] = 0;
+                        if let Some(j) = second.filter(|&j| j < len) {
+                            v[j] = 0;
+                        }
+                        assert_eq!(find_nul(&v), v.iter().position(|&c| c == 0), "{v:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn has_nul_matches_contains() {

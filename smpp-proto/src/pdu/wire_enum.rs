@@ -24,6 +24,7 @@ macro_rules! wire_enum {
         impl $name {
             /// The integer sent on the wire.
             #[must_use]
+            #[inline]
             pub const fn value(self) -> $repr {
                 match self {
                     $( Self::$variant => $value, )*
@@ -66,6 +67,7 @@ macro_rules! wire_enum {
         }
 
         impl PartialEq for $name {
+            #[inline]
             fn eq(&self, other: &Self) -> bool {
                 self.value() == other.value()
             }

@@ -1091,19 +1091,60 @@ impl Session {
     fn on_frame(&mut self, now: Instant, frame: Bytes) {
         self.stats.pdus_received += 1;
         self.touch_rx(now);
-        match Pdu::decode_with(frame, &self.cfg.decode) {
-            Ok(pdu) => {
-                let id = pdu.command_id();
-                if !matches!(id, CommandId::EnquireLink | CommandId::EnquireLinkResp) {
-                    self.touch_activity(now);
+        // The decoder is inlined here and returns the PDU itself (errors aside), so the
+        // decoded body is built where the event takes it from.
+        let mut err = None;
+        let pdu = Pdu::decode_frame_parts(frame, self.cfg.decode.lenient, &mut err);
+        if let Some(e) = err {
+            self.on_decode_error(now, e);
+            return;
+        }
+        let id = pdu.command_id();
+        if !matches!(id, CommandId::EnquireLink | CommandId::EnquireLinkResp) {
+            self.touch_activity(now);
+        }
+        // The hot paths are written out here rather than in functions taking the `Pdu`:
+        // passing it to an inlined function copies it (272 octets).
+        let seq = pdu.sequence;
+        if id.is_response() {
+            if self.is_awaited_ok(seq, id, pdu.status) {
+                // The steady state. The event is built in two steps: as one expression
+                // (`Event::Response { outcome: Outcome::Ok(body) }`) the body was copied
+                // into a temporary `Outcome` first.
+                let mut ev = Event::Response {
+                    sequence: seq,
+                    outcome: Outcome::Throttled,
+                };
+                if let Event::Response { outcome, .. } = &mut ev {
+                    *outcome = Outcome::Ok(pdu.body);
                 }
-                if id.is_response() {
-                    self.on_response(now, pdu);
-                } else {
-                    self.on_request(now, pdu);
-                }
+                self.events.push_back(ev);
+                self.maybe_send_unbind(now);
+            } else {
+                self.on_response_slow(now, pdu);
             }
-            Err(e) => self.on_decode_error(now, e),
+        } else if self.admit_request(seq, id) {
+            if matches!(
+                pdu.body,
+                Body::EnquireLink
+                    | Body::Unbind
+                    | Body::BindTransmitter(_)
+                    | Body::BindReceiver(_)
+                    | Body::BindTransceiver(_)
+                    | Body::Outbind(_)
+                    | Body::AlertNotification(_)
+            ) {
+                self.on_session_request(now, seq, id, pdu.body);
+            } else {
+                // A request for the application.
+                let deadline = self.cfg.inbound_response_timeout.map(|t| now + t);
+                let slot = self.inbound.push(seq, id, deadline);
+                let token = self.token(seq, id, slot);
+                self.events.push_back(Event::Request {
+                    token,
+                    body: pdu.body,
+                });
+            }
         }
     }
 
@@ -1152,28 +1193,25 @@ impl Session {
         }
     }
 
+    /// Whether a response is the steady-state case: a successful answer to a request in
+    /// flight, with no bind, keep-alive or unbind waiting on this number (its in-flight
+    /// entry is then taken). `resolve` would reach the same branch.
     #[inline(always)]
-    fn on_response(&mut self, now: Instant, pdu: Pdu) {
-        let seq = pdu.sequence;
-        let id = pdu.command_id();
-        let status = pdu.status;
-        // Fast path, the steady state: a successful answer to a request in flight, with
-        // no bind, keep-alive or unbind waiting on this number. `resolve` would reach
-        // the same branch; here the body goes into the event with one move.
-        if status.is_ok()
+    fn is_awaited_ok(&mut self, seq: SequenceNumber, id: CommandId, status: CommandStatus) -> bool {
+        status.is_ok()
             && !matches!(id, CommandId::GenericNack)
             && self.bind_req.is_none_or(|(s, _)| s != seq)
             && self.keepalive != Some(seq)
             && self.unbind_req.is_none_or(|(s, _)| s != seq)
             && self.inflight.take(seq, id).is_some()
-        {
-            self.events.push_back(Event::Response {
-                sequence: seq,
-                outcome: Outcome::Ok(pdu.body),
-            });
-            self.maybe_send_unbind(now);
-            return;
-        }
+    }
+
+    /// Every response but an OK answer to a request in flight.
+    #[inline(never)]
+    fn on_response_slow(&mut self, now: Instant, pdu: Pdu) {
+        let seq = pdu.sequence;
+        let id = pdu.command_id();
+        let status = pdu.status;
         let outcome = self.outcome_of(now, pdu);
         self.resolve(now, seq, id, outcome, status);
     }
@@ -1276,10 +1314,21 @@ impl Session {
         }
     }
 
+    /// Whether the peer may send request `id` now; if not, it is answered (or not, as
+    /// the rules say) by [`Session::refuse_request`].
     #[inline(always)]
-    fn on_request(&mut self, now: Instant, pdu: Pdu) {
-        let id = pdu.command_id();
-        let seq = pdu.sequence;
+    fn admit_request(&mut self, seq: SequenceNumber, id: CommandId) -> bool {
+        if !matches!(id, CommandId::Unknown(_))
+            && check(self.cfg.role.peer(), id, self.state).is_ok()
+        {
+            return true;
+        }
+        self.refuse_request(seq, id);
+        false
+    }
+
+    #[inline(never)]
+    fn refuse_request(&mut self, seq: SequenceNumber, id: CommandId) {
         if let CommandId::Unknown(_) = id {
             self.stats.unknown_commands += 1;
             self.queue_nack(seq, CommandStatus::InvCmdId);
@@ -1290,7 +1339,6 @@ impl Session {
             Err(Denied::Unknown) => {
                 self.stats.unknown_commands += 1;
                 self.queue_nack(seq, CommandStatus::InvCmdId);
-                return;
             }
             Err(Denied::Role | Denied::State) => {
                 self.stats.refused_requests += 1;
@@ -1308,11 +1356,16 @@ impl Session {
                 if id.expects_response() {
                     self.queue_error_response(seq, id, status);
                 }
-                return;
             }
         }
+    }
+
+    /// The requests the session handles itself (keep-alive, unbind, bind, outbind,
+    /// alert_notification), after the permission check.
+    #[inline(never)]
+    fn on_session_request(&mut self, now: Instant, seq: SequenceNumber, id: CommandId, body: Body) {
         let deadline = self.cfg.inbound_response_timeout.map(|t| now + t);
-        match pdu.body {
+        match body {
             Body::EnquireLink => self.queue_auto(Pdu::new(seq, Body::EnquireLinkResp)),
             Body::Unbind => {
                 self.queue_auto(Pdu::new(seq, Body::UnbindResp));
@@ -1355,6 +1408,7 @@ impl Session {
             }
             Body::AlertNotification(a) => self.events.push_back(Event::AlertNotification(a)),
             body => {
+                // Not reached: `on_frame` handles every other body.
                 let slot = self.inbound.push(seq, id, deadline);
                 let token = self.token(seq, id, slot);
                 self.events.push_back(Event::Request { token, body });

@@ -93,6 +93,7 @@ const UB: Phases = 1 << 6; // Unbinding
 const ANY: Phases = O | OB | BI | TX | RX | TRX | UB;
 const NO: Phases = 0;
 
+#[inline(always)]
 const fn phase_of(state: State) -> Phases {
     match state {
         State::Open => O,
@@ -113,8 +114,40 @@ const fn phase_of(state: State) -> Phases {
 /// response). Responses are allowed in `Unbinding` so that in-flight requests can finish
 /// during a graceful unbind; `enquire_link` and `generic_nack` are allowed in every state
 /// (5.0 behaviour, lenient with 3.4 peers); `data_sm` follows the 5.0 direction detail.
+/// [`permitted_by_rule`] as a table, indexed by [`CommandId::ALL`] order and role
+/// (the match over (command, role) pairs cost a search per call on the hot path).
+const TABLE: [[Phases; 2]; CommandId::ALL.len()] = {
+    let mut t = [[NO; 2]; CommandId::ALL.len()];
+    let mut ids: &[CommandId] = CommandId::ALL;
+    let mut rows: &mut [[Phases; 2]] = &mut t;
+    while let ([id, more_ids @ ..], [row, more_rows @ ..]) = (ids, rows) {
+        *row = [
+            permitted_by_rule(*id, Role::Esme),
+            permitted_by_rule(*id, Role::Smsc),
+        ];
+        ids = more_ids;
+        rows = more_rows;
+    }
+    t
+};
+
+/// The phases in which `by` may send `id` (nothing for `Unknown`, whatever its value,
+/// as in [`permitted_by_rule`]).
+#[inline(always)]
+pub(crate) fn permitted(id: CommandId, by: Role) -> Phases {
+    let r = match by {
+        Role::Esme => 0,
+        Role::Smsc => 1,
+    };
+    id.index()
+        .and_then(|i| TABLE.get(i))
+        .and_then(|row| row.get(r))
+        .copied()
+        .unwrap_or(NO)
+}
+
 #[rustfmt::skip]
-pub(crate) const fn permitted(id: CommandId, by: Role) -> Phases {
+const fn permitted_by_rule(id: CommandId, by: Role) -> Phases {
     use CommandId as C;
     use Role::{Esme as E, Smsc as S};
     match (id, by) {
@@ -151,7 +184,8 @@ pub(crate) enum Denied {
 }
 
 /// Checks one PDU against [`permitted`].
-pub(crate) const fn check(by: Role, id: CommandId, state: State) -> Result<(), Denied> {
+#[inline(always)]
+pub(crate) fn check(by: Role, id: CommandId, state: State) -> Result<(), Denied> {
     let mine = permitted(id, by);
     if mine & phase_of(state) != 0 {
         Ok(())
@@ -165,7 +199,7 @@ pub(crate) const fn check(by: Role, id: CommandId, state: State) -> Result<(), D
 }
 
 /// The bound kinds in which `by` may send `id` (for error messages).
-pub(crate) const fn needed_kind(id: CommandId, by: Role) -> Option<BindKind> {
+pub(crate) fn needed_kind(id: CommandId, by: Role) -> Option<BindKind> {
     let p = permitted(id, by);
     if p & TX != 0 && p & RX == 0 {
         Some(BindKind::Transmitter)
@@ -253,4 +287,26 @@ pub fn permission_table_markdown() -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lookup table says exactly what the rule says, for every named id, `Unknown`
+    /// values (named or not) and both roles.
+    #[test]
+    fn permission_table_matches_the_rule() {
+        let mut ids: Vec<CommandId> = CommandId::ALL.to_vec();
+        ids.extend([0, 4, 0x8000_0004, 0x99].map(CommandId::Unknown));
+        for id in ids {
+            for by in [Role::Esme, Role::Smsc] {
+                assert_eq!(
+                    permitted(id, by),
+                    permitted_by_rule(id, by),
+                    "{id:?} {by:?}"
+                );
+            }
+        }
+    }
 }
