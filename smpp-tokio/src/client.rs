@@ -588,7 +588,7 @@ fn refuse_unsent(c: Cmd) {
         Cmd::Bind { done, .. } | Cmd::Unbind { done } => {
             let _ = done.send(Ok(Outcome::ConnectionLost));
         }
-        Cmd::Close => {}
+        Cmd::Close | Cmd::Shutdown => {}
     }
 }
 

@@ -18,7 +18,7 @@ use futures_util::{FutureExt, StreamExt};
 use smpp_proto::pdu::{Bind, Body};
 use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::metrics::{Counters, Seen};
 use crate::server::Serve;
@@ -45,6 +45,8 @@ pub(crate) enum Cmd {
     Unbind { done: Done },
     /// Close at once.
     Close,
+    /// Server shutdown: unbind when bound, otherwise close.
+    Shutdown,
 }
 
 /// Answers to the peer's requests: a channel of their own, never blocked behind a full
@@ -56,18 +58,6 @@ pub(crate) enum Cmd {
 )]
 pub(crate) enum Answer {
     Respond { token: ReplyToken, reply: Reply },
-}
-
-/// Resolves when the server asks to stop (never without a stop signal).
-async fn stopped(stop: &mut Option<watch::Receiver<bool>>) {
-    match stop {
-        Some(rx) => {
-            if rx.changed().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        }
-        None => std::future::pending::<()>().await,
-    }
 }
 
 /// The adapter's clock. `tokio::time::Instant` so paused test time works.
@@ -112,8 +102,6 @@ pub(crate) struct Driver {
     pub(crate) serve: Option<Serve>,
     /// Async handlers' answers that were not ready at once.
     work: Work,
-    /// Server shutdown: unbind when it changes.
-    stop: Option<watch::Receiver<bool>>,
 }
 
 impl Driver {
@@ -138,16 +126,13 @@ impl Driver {
             seen: Seen::default(),
             serve: None,
             work: Work::new(),
-            stop: None,
         }
     }
 
     /// Makes this a server connection: `serve` answers binds and requests in the
-    /// driver's own turn (no hop through another task), `stop` asks for a graceful
-    /// unbind.
-    pub(crate) fn with_serve(mut self, serve: Serve, stop: watch::Receiver<bool>) -> Self {
+    /// driver's own turn (no hop through another task).
+    pub(crate) fn with_serve(mut self, serve: Serve) -> Self {
         self.serve = Some(serve);
-        self.stop = Some(stop);
         self
     }
 
@@ -185,6 +170,13 @@ impl Driver {
             Cmd::Unbind { done } => (self.session.unbind(now), Some(done), None),
             Cmd::Close => {
                 self.session.close(now);
+                return;
+            }
+            Cmd::Shutdown => {
+                if let Err(e) = self.session.unbind(now) {
+                    tracing::debug!(error = %e, "not bound at shutdown: closing");
+                    self.session.close(now);
+                }
                 return;
             }
         };
@@ -366,7 +358,10 @@ impl Driver {
             let t: Instant;
             tokio::select! {
                 biased;
-                a = self.answers.recv(), if !closed && answers_open => {
+                // Answers exist only for requests the application holds a token
+                // for: with none outstanding the channel is not polled at all.
+                a = self.answers.recv(),
+                    if !closed && answers_open && self.session.awaiting_answers() > 0 => {
                     t = now();
                     match a {
                         Some(a) => self.answer(t, a),
@@ -412,14 +407,6 @@ impl Driver {
                     t = now();
                     if let Err(e) = self.session.respond(t, token, reply) {
                         tracing::debug!(error = %e, "answer not sent");
-                    }
-                }
-                () = stopped(&mut self.stop), if !closed => {
-                    t = now();
-                    self.stop = None;
-                    if let Err(e) = self.session.unbind(t) {
-                        tracing::debug!(error = %e, "unbind at shutdown");
-                        self.session.close(t);
                     }
                 }
             }

@@ -295,6 +295,7 @@ impl ServerBuilder {
             store: self.store,
             system_id: self.system_id,
             conns: Mutex::new(HashMap::new()),
+            all: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
             open: AtomicUsize::new(0),
             rr: AtomicUsize::new(0),
@@ -385,6 +386,8 @@ struct Shared {
     store: Arc<dyn Store>,
     system_id: String,
     conns: Mutex<HashMap<String, Vec<Conn>>>,
+    /// Every open connection (bound or not), for shutdown.
+    all: Mutex<HashMap<u64, mpsc::Sender<Cmd>>>,
     next_conn: AtomicU64,
     open: AtomicUsize,
     rr: AtomicUsize,
@@ -392,6 +395,12 @@ struct Shared {
 }
 
 impl Shared {
+    fn all_conns(&self) -> std::sync::MutexGuard<'_, HashMap<u64, mpsc::Sender<Cmd>>> {
+        self.all
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Conn>>> {
         self.conns
             .lock()
@@ -506,6 +515,15 @@ impl Server {
     /// Stops accepting, unbinds every session, and waits (bounded) for them to end.
     pub async fn shutdown(&self) {
         let _ = self.stop.send(true);
+        // Every connection: unbind the bound ones, close the others.
+        let all: Vec<mpsc::Sender<Cmd>> = self.shared.all_conns().values().cloned().collect();
+        for tx in all {
+            if let Err(mpsc::error::TrySendError::Full(c)) = tx.try_send(Cmd::Shutdown) {
+                tokio::spawn(async move {
+                    let _ = tx.send(c).await;
+                });
+            }
+        }
         let task = self
             .task
             .lock()
@@ -526,6 +544,7 @@ async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch:
     s.open.fetch_add(1, Ordering::SeqCst);
     let id = s.next_conn.fetch_add(1, Ordering::Relaxed);
     let (cmd_tx, cmd_rx) = mpsc::channel(256);
+    let cmd_tx_all = cmd_tx.clone();
     // Servers answer everything inside the driver (`Serve`); nothing reads these.
     let (ev_tx, _) = mpsc::unbounded_channel();
     let (_, ans_rx) = mpsc::unbounded_channel();
@@ -536,8 +555,13 @@ async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch:
         cmds: cmd_tx,
         ctx: None,
     };
-    let mut d = Driver::new(Session::new(s.config.clone(), now()), cmd_rx, ans_rx, ev_tx)
-        .with_serve(serve, stop);
+    let mut d =
+        Driver::new(Session::new(s.config.clone(), now()), cmd_rx, ans_rx, ev_tx).with_serve(serve);
+    s.all_conns().insert(id, cmd_tx_all);
+    if *stop.borrow() {
+        // Accepted while shutting down, after `shutdown` went through the registry.
+        let _ = s.all_conns().get(&id).map(|tx| tx.try_send(Cmd::Shutdown));
+    }
     let span = tracing::debug_span!("smpp_conn", %peer, id);
     d.run(io).instrument(span).await;
     if let Some(c) = d.serve.and_then(|sv| sv.ctx) {
@@ -549,6 +573,7 @@ async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch:
             }
         }
     }
+    s.all_conns().remove(&id);
     s.open.fetch_sub(1, Ordering::SeqCst);
 }
 

@@ -650,3 +650,38 @@ async fn silent_link_is_detected_by_enquire_link() {
         }
     }
 }
+
+/// Shutdown unbinds a bound client (it sees the server's unbind) and closes a
+/// connection that never bound, and returns once both are gone.
+#[tokio::test]
+async fn shutdown_unbinds_bound_and_closes_unbound_connections() {
+    use tokio::io::AsyncReadExt;
+    let s = server().await;
+    let (_c, mut ev) = client(&s).reconnect(None).connect().await.unwrap();
+    let mut raw = tokio::net::TcpStream::connect(s.local_addr())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(s.binds("user"), 1);
+    tokio::time::timeout(Duration::from_secs(3), s.shutdown())
+        .await
+        .expect("shutdown in time");
+    // The unbound connection was closed: EOF.
+    let mut b = [0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(3), raw.read(&mut b))
+        .await
+        .expect("closed in time")
+        .unwrap_or(0);
+    assert_eq!(n, 0);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(3), ev.recv()).await {
+            Ok(Some(ClientEvent::Disconnected { reason })) => {
+                assert_eq!(reason, smpp_proto::session::CloseReason::PeerUnbind);
+                break;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no disconnect: {other:?}"),
+        }
+    }
+    assert_eq!(s.binds("user"), 0);
+}

@@ -437,6 +437,15 @@ impl Session {
             && self.out.len() < self.cfg.max_outbound_buffer
     }
 
+    /// The peer's requests handed out as [`Event::Request`] / [`Event::BindRequested`]
+    /// and not answered yet (each holds a [`ReplyToken`]). An adapter that receives
+    /// answers from the application through a channel need not poll it while this is 0.
+    #[must_use]
+    #[inline]
+    pub fn awaiting_answers(&self) -> usize {
+        self.inbound.len()
+    }
+
     /// Counters.
     #[must_use]
     pub const fn stats(&self) -> &SessionStats {
