@@ -11,7 +11,15 @@
 //!   receipts acknowledged when the application takes them.
 //! * [`Server`]: an SMSC that authenticates binds, limits binds per system_id, hands
 //!   requests to a handler, and routes `deliver_sm` to bound receivers (kept while none
-//!   is bound).
+//!   is bound). Binds and requests are answered inside the connection's own driver
+//!   turn: a [`ServerBuilder::sync_handler`] costs no task hop and no allocation per
+//!   request; an async [`ServerBuilder::handler`] is polled once in place and only a
+//!   handler that really waits is driven further by the driver.
+//!
+//! Requests are queued when [`Client::request`] / [`Client::submit`] is called and the
+//! returned [`ResponseFuture`] (a channel receiver, 40 octets) resolves to the one
+//! outcome, so thousands of submits can be in flight from one task without copying
+//! large future state on every `.await`.
 //!
 //! * [`PoolBuilder`] / [`Pool`]: several binds across several hosts at once (GatewayAPI
 //!   and Vonage ask for two hosts, 8x8 allows 4 binds per system_id), submits spread by
