@@ -149,17 +149,21 @@ const HI: u64 = LO * 0x80;
 /// septet that decodes to the ASCII character of the same value). The non-identity bytes
 /// are: >= 0x80, controls (< 0x20, including LF and CR, which take the slow path), '$', '@',
 /// 0x5B..=0x60 and 0x7B..=0x7F.
+///
+/// By bit 6: in 0x40..=0x7F the odd ones are those whose low 5 bits are 0 ('@', '`') or at
+/// least 0x1B (0x5B..=0x5F, 0x7B..=0x7F); in 0x00..=0x3F those with bit 5 clear (controls)
+/// and '$' (low 5 bits 4 with bit 5 set). No sum below carries out of its byte.
 #[inline(always)]
 fn non_identity(x: u64) -> u64 {
-    let y = x & !HI;
-    // Byte-wise y >= n (n <= 0x80): no carry crosses a byte since y <= 0x7F.
-    let ge = |n: u64| (y + (0x80 - n) * LO) & HI;
-    // Byte-wise y == v.
-    let eq = |v: u64| {
-        let z = y ^ (v * LO);
-        !((z + 0x7F * LO) | z) & HI
-    };
-    (x & HI) | (!ge(0x20) & HI) | eq(0x24) | eq(0x40) | (ge(0x5B) & !ge(0x61)) | ge(0x7B)
+    let b6 = (x << 1) & HI;
+    let b5 = (x << 2) & HI;
+    let low5 = x & (0x1F * LO);
+    let low5_nonzero = (low5 + 0x7F * LO) & HI;
+    let low5_ge_1b = (low5 + (0x80 - 0x1B) * LO) & HI;
+    let low5_ne_4 = ((low5 ^ (0x04 * LO)) + 0x7F * LO) & HI;
+    let upper = (low5_nonzero ^ HI) | low5_ge_1b;
+    let lower = HI ^ (b5 & low5_ne_4);
+    (x & HI) | (b6 & upper) | ((b6 ^ HI) & lower)
 }
 
 /// Length of the leading run of identity bytes of `bytes` (see [`non_identity`]): they are
@@ -558,6 +562,99 @@ pub fn encode_packed(
     Ok(report)
 }
 
+/// Where a [`Decoder`] writes characters.
+trait Sink {
+    fn put(&mut self, c: char);
+}
+
+impl Sink for String {
+    #[inline]
+    fn put(&mut self, c: char) {
+        self.push(c);
+    }
+}
+
+/// Size of [`Staging`]'s buffer.
+const STAGE: usize = 512;
+/// Staging room one 8-septet word needs: at most 8 BMP characters of 3 UTF-8 octets, and
+/// [`Staging::put_first`] writes 8 octets after up to 7 staged characters (21 + 8).
+const WORD_ROOM: usize = 32;
+
+/// UTF-8 staging buffer of the packed decoder: text collects here and goes to the output
+/// `String` in blocks, one UTF-8 check per block (only whole characters are ever staged).
+struct Staging {
+    buf: [u8; STAGE],
+    len: usize,
+}
+
+impl Staging {
+    fn new() -> Self {
+        Self {
+            buf: [0; STAGE],
+            len: 0,
+        }
+    }
+
+    /// Make room for `n` (<= [`STAGE`]) more octets, flushing to `out` if needed.
+    #[inline]
+    fn room(&mut self, n: usize, out: &mut String) {
+        if self.len + n > STAGE {
+            self.flush(out);
+        }
+    }
+
+    /// Stage 8 ASCII octets (little endian in `w`); room must have been made.
+    #[inline]
+    fn put8(&mut self, w: u64) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + 8) {
+            dst.copy_from_slice(&w.to_le_bytes());
+            self.len += 8;
+        }
+    }
+
+    /// Stage the first `n` (<= 8) ASCII octets of `w` (little endian); room for 8 must have
+    /// been made.
+    #[inline]
+    fn put_first(&mut self, w: u64, n: usize) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + 8) {
+            dst.copy_from_slice(&w.to_le_bytes());
+            self.len += n.min(8);
+        }
+    }
+
+    /// Stage one ASCII octet; room must have been made.
+    #[inline]
+    fn put_ascii(&mut self, b: u8) {
+        if let Some(dst) = self.buf.get_mut(self.len) {
+            *dst = b;
+            self.len += 1;
+        }
+    }
+
+    /// Move the staged text to `out`.
+    fn flush(&mut self, out: &mut String) {
+        let staged = self.buf.get(..self.len).unwrap_or_default();
+        match std::str::from_utf8(staged) {
+            Ok(s) => out.push_str(s),
+            // Unreachable: only whole characters are staged.
+            Err(_) => out.push_str(&String::from_utf8_lossy(staged)),
+        }
+        self.len = 0;
+    }
+}
+
+impl Sink for Staging {
+    #[inline]
+    fn put(&mut self, c: char) {
+        let mut tmp = [0u8; 4];
+        let s = c.encode_utf8(&mut tmp).as_bytes();
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + s.len()) {
+            dst.copy_from_slice(s);
+            self.len += s.len();
+        }
+    }
+}
+
 /// Streaming septet decoder (keeps an escape that ends one chunk for the next).
 struct Decoder {
     r: Resolved,
@@ -578,14 +675,50 @@ impl Decoder {
         }
     }
 
-    fn bad(&mut self, at: usize, out: &mut String) -> Result<(), TextError> {
+    fn bad(&mut self, at: usize, out: &mut impl Sink) -> Result<(), TextError> {
         match self.strictness {
             Strictness::Strict => Err(TextError::Invalid { offset: at }),
             Strictness::Lenient => {
                 self.report.replaced += 1;
-                out.push(char::REPLACEMENT_CHARACTER);
+                out.put(char::REPLACEMENT_CHARACTER);
                 Ok(())
             }
+        }
+    }
+
+    /// Decode septet `s` found at septet offset `at` (the general path).
+    #[inline]
+    fn step(&mut self, s: u8, at: usize, out: &mut impl Sink) -> Result<(), TextError> {
+        if s >= 0x80 {
+            self.pending_esc = false;
+            return self.bad(at, out);
+        }
+        if self.pending_esc {
+            self.pending_esc = false;
+            if s == ESC {
+                // Reserved further extension: displayed as a space (TS 23.038).
+                out.put(' ');
+            } else if let Some(c) = self.r.ext_char(s) {
+                out.put(c);
+            } else if let Some(c) = self.r.main_char(s) {
+                // Unknown escape: show the active main table's character.
+                self.report.unknown_escapes += 1;
+                out.put(c);
+            } else {
+                return self.bad(at, out);
+            }
+            return Ok(());
+        }
+        if s == ESC {
+            self.pending_esc = true;
+            return Ok(());
+        }
+        match self.r.main_char(s) {
+            Some(c) => {
+                out.put(c);
+                Ok(())
+            }
+            None => self.bad(at, out),
         }
     }
 
@@ -613,39 +746,51 @@ impl Decoder {
                 }
             }
             let Some(&s) = septets.get(i) else { break };
-            let at = self.offset + i;
+            self.step(s, self.offset + i, out)?;
             i += 1;
-            if s >= 0x80 {
-                self.pending_esc = false;
-                self.bad(at, out)?;
-                continue;
-            }
-            if self.pending_esc {
-                self.pending_esc = false;
-                if s == ESC {
-                    // Reserved further extension: displayed as a space (TS 23.038).
-                    out.push(' ');
-                } else if let Some(c) = self.r.ext_char(s) {
-                    out.push(c);
-                } else if let Some(c) = self.r.main_char(s) {
-                    // Unknown escape: show the active main table's character.
-                    self.report.unknown_escapes += 1;
-                    out.push(c);
-                } else {
-                    self.bad(at, out)?;
-                }
-                continue;
-            }
-            if s == ESC {
-                self.pending_esc = true;
-                continue;
-            }
-            match self.r.main_char(s) {
-                Some(c) => out.push(c),
-                None => self.bad(at, out)?,
-            }
         }
         self.offset += septets.len();
+        Ok(())
+    }
+
+    /// Decode the first `k` (<= 8) septets of `word` (one per octet, little endian), the
+    /// first of them at septet offset `at`, into `st`, which has room for them.
+    #[inline]
+    fn word(&mut self, word: u64, k: usize, at: usize, st: &mut Staging) -> Result<(), TextError> {
+        if !self.r.default_main() {
+            for (j, s) in word.to_le_bytes().into_iter().take(k).enumerate() {
+                self.step(s, at + j, st)?;
+            }
+            return Ok(());
+        }
+        // Identity septets are staged as they are (8 at a time when the whole word is).
+        let odd = non_identity(word);
+        if odd == 0 && k == 8 && !self.pending_esc {
+            st.put8(word);
+            return Ok(());
+        }
+        let bytes = word.to_le_bytes();
+        let mut j = 0usize;
+        while j < k {
+            if !self.pending_esc {
+                let run = ((odd >> (8 * j)).trailing_zeros() / 8) as usize;
+                let run = run.min(k - j);
+                st.put_first(word >> (8 * j), run);
+                j += run;
+                let Some(&s) = bytes.get(j) else { break };
+                if j >= k {
+                    break;
+                }
+                if let Some(c) = septet_ascii(s) {
+                    st.put_ascii(c);
+                    j += 1;
+                    continue;
+                }
+            }
+            let Some(&s) = bytes.get(j) else { break };
+            self.step(s, at + j, st)?;
+            j += 1;
+        }
         Ok(())
     }
 
@@ -694,20 +839,39 @@ pub fn decode_packed(
     out: &mut String,
 ) -> Result<DecodeReport, TextError> {
     out.reserve(octets.len() * 8 / 7 + 1);
+    let fill = fill % 8;
+    let (count, dropped_padding) = septets::septets_to_deliver(octets, fill);
     let mut d = Decoder::new(tables, strictness);
-    let mut err = None;
-    let info = septets::unpack_with(octets, fill, |run| {
-        if err.is_none() {
-            if let Err(e) = d.feed(run, out) {
-                err = Some(e);
+    let mut st = Staging::new();
+    // Septets 8g..8g+8 occupy stream bits fill+56g .. fill+56g+55: the 8 octets from 7g on,
+    // shifted right by `fill`, hold them all (the last group's missing octets read as 0).
+    let mut done = 0usize;
+    let mut rest = octets;
+    while done < count {
+        let w = match rest.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+            Some(b) => u64::from_le_bytes(b),
+            None => {
+                let mut b = [0u8; 8];
+                let n = rest.len().min(8);
+                if let (Some(dst), Some(src)) = (b.get_mut(..n), rest.get(..n)) {
+                    dst.copy_from_slice(src);
+                }
+                u64::from_le_bytes(b)
             }
+        };
+        let word = septets::spread(w >> fill);
+        let k = (count - done).min(8);
+        st.room(WORD_ROOM, out);
+        if let Err(e) = d.word(word, k, done, &mut st) {
+            st.flush(out);
+            return Err(e);
         }
-    });
-    if let Some(e) = err {
-        return Err(e);
+        done += k;
+        rest = rest.get(7..).unwrap_or_default();
     }
+    st.flush(out);
     let mut report = d.finish();
-    report.dropped_padding = info.dropped_padding;
+    report.dropped_padding = dropped_padding;
     Ok(report)
 }
 
@@ -727,4 +891,34 @@ pub fn repertoire(tables: &ShiftTables) -> Vec<(char, Vec<u8>)> {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_identity(b: u8) -> bool {
+        // Controls (LF, CR) are identities too but take the slow path.
+        (0x20..0x80).contains(&b) && DEFAULT_CHARS.get(usize::from(b)) == Some(&u16::from(b))
+    }
+
+    #[test]
+    fn non_identity_matches_the_table() {
+        for lane in 0..8 {
+            for b in 0..=255u8 {
+                // The other lanes hold every kind of byte too.
+                for fill in [0u8, 0x41, 0x80, 0xFF, 0x24, 0x7F, 0x1F, 0x60] {
+                    let mut w = [fill; 8];
+                    if let Some(x) = w.get_mut(lane) {
+                        *x = b;
+                    }
+                    let m = non_identity(u64::from_le_bytes(w)).to_le_bytes();
+                    for (i, (&v, &mb)) in w.iter().zip(&m).enumerate() {
+                        assert_eq!(mb & 0x7F, 0, "lane {i} of {w:02x?}");
+                        assert_eq!(mb == 0, is_identity(v), "lane {i} of {w:02x?}");
+                    }
+                }
+            }
+        }
+    }
 }
