@@ -74,6 +74,21 @@ pub(crate) const DEFAULT_EXT: [(u8, char); 10] = [
     (0x65, '€'),
 ];
 
+/// The default extension table by septet (0 = not in the table).
+static DEFAULT_EXT_CHARS: [u16; 128] = build_default_ext_chars();
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time; codes are < 128
+const fn build_default_ext_chars() -> [u16; 128] {
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < DEFAULT_EXT.len() {
+        let (code, ch) = DEFAULT_EXT[i];
+        t[code as usize] = ch as u16;
+        i += 1;
+    }
+    t
+}
+
 /// Marker in [`ASCII_ENC`]: no code.
 const NONE: u8 = 0xFF;
 /// Flag in [`ASCII_ENC`]: the low 7 bits are an extension code (ESC + code).
@@ -422,19 +437,14 @@ impl Resolved {
 
     #[inline]
     fn ext_char(&self, s: u8) -> Option<char> {
-        match self.single {
-            None => DEFAULT_EXT
-                .iter()
-                .find(|&&(code, _)| code == s)
-                .map(|&(_, ch)| ch),
-            Some(t) => {
-                let u = t.chars.get(usize::from(s)).copied()?;
-                if u == 0 {
-                    None
-                } else {
-                    char::from_u32(u32::from(u))
-                }
-            }
+        let u = match self.single {
+            None => DEFAULT_EXT_CHARS.get(usize::from(s)).copied()?,
+            Some(t) => t.chars.get(usize::from(s)).copied()?,
+        };
+        if u == 0 {
+            None
+        } else {
+            char::from_u32(u32::from(u))
         }
     }
 }
@@ -755,7 +765,7 @@ impl Decoder {
 
     /// Decode the first `k` (<= 8) septets of `word` (one per octet, little endian), the
     /// first of them at septet offset `at`, into `st`, which has room for them.
-    #[inline]
+    #[inline(never)]
     fn word(&mut self, word: u64, k: usize, at: usize, st: &mut Staging) -> Result<(), TextError> {
         if !self.r.default_main() {
             for (j, s) in word.to_le_bytes().into_iter().take(k).enumerate() {
@@ -790,6 +800,89 @@ impl Decoder {
             let Some(&s) = bytes.get(j) else { break };
             self.step(s, at + j, st)?;
             j += 1;
+        }
+        Ok(())
+    }
+
+    /// Decode the first `count` septets packed in `octets` after `fill` (< 8) fill bits.
+    ///
+    /// Septets 8g..8g+8 occupy stream bits fill+56g .. fill+56g+55: the 8 octets from 7g on,
+    /// shifted right by `fill`, hold them all (the last group's missing octets read as 0).
+    fn packed(
+        &mut self,
+        octets: &[u8],
+        fill: u8,
+        count: usize,
+        st: &mut Staging,
+        out: &mut String,
+    ) -> Result<(), TextError> {
+        let fast = self.r.default_main();
+        let fill = u32::from(fill);
+        let mut done = 0usize;
+        let mut pos = 0usize;
+        // Pairs of whole words while 16 octets can be read.
+        while count - done >= 16 {
+            let Some(b) = octets
+                .get(pos..pos + 16)
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+            else {
+                break;
+            };
+            let x = u128::from_le_bytes(b) >> fill;
+            let w0 = septets::spread(x as u64);
+            let w1 = septets::spread((x >> 56) as u64);
+            st.room(2 * WORD_ROOM, out);
+            let (odd0, odd1) = (non_identity(w0), non_identity(w1));
+            if fast && !self.pending_esc && odd0 | odd1 == 0 {
+                st.put8(w0);
+                st.put8(w1);
+            } else {
+                if fast && !self.pending_esc && odd0 == 0 {
+                    st.put8(w0);
+                } else {
+                    self.word(w0, 8, done, st)?;
+                }
+                if fast && !self.pending_esc && odd1 == 0 {
+                    st.put8(w1);
+                } else {
+                    self.word(w1, 8, done + 8, st)?;
+                }
+            }
+            done += 16;
+            pos += 14;
+        }
+        // Whole words while 8 octets can be read.
+        while count - done >= 8 {
+            let Some(b) = octets
+                .get(pos..pos + 8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            else {
+                break;
+            };
+            let word = septets::spread(u64::from_le_bytes(b) >> fill);
+            st.room(WORD_ROOM, out);
+            if fast && !self.pending_esc && non_identity(word) == 0 {
+                st.put8(word);
+            } else {
+                self.word(word, 8, done, st)?;
+            }
+            done += 8;
+            pos += 7;
+        }
+        // The end: fewer than 8 octets or septets left.
+        while done < count {
+            let rest = octets.get(pos..).unwrap_or_default();
+            let mut b = [0u8; 8];
+            let n = rest.len().min(8);
+            if let (Some(dst), Some(src)) = (b.get_mut(..n), rest.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            let word = septets::spread(u64::from_le_bytes(b) >> fill);
+            let k = (count - done).min(8);
+            st.room(WORD_ROOM, out);
+            self.word(word, k, done, st)?;
+            done += k;
+            pos += 7;
         }
         Ok(())
     }
@@ -843,33 +936,10 @@ pub fn decode_packed(
     let (count, dropped_padding) = septets::septets_to_deliver(octets, fill);
     let mut d = Decoder::new(tables, strictness);
     let mut st = Staging::new();
-    // Septets 8g..8g+8 occupy stream bits fill+56g .. fill+56g+55: the 8 octets from 7g on,
-    // shifted right by `fill`, hold them all (the last group's missing octets read as 0).
-    let mut done = 0usize;
-    let mut rest = octets;
-    while done < count {
-        let w = match rest.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
-            Some(b) => u64::from_le_bytes(b),
-            None => {
-                let mut b = [0u8; 8];
-                let n = rest.len().min(8);
-                if let (Some(dst), Some(src)) = (b.get_mut(..n), rest.get(..n)) {
-                    dst.copy_from_slice(src);
-                }
-                u64::from_le_bytes(b)
-            }
-        };
-        let word = septets::spread(w >> fill);
-        let k = (count - done).min(8);
-        st.room(WORD_ROOM, out);
-        if let Err(e) = d.word(word, k, done, &mut st) {
-            st.flush(out);
-            return Err(e);
-        }
-        done += k;
-        rest = rest.get(7..).unwrap_or_default();
-    }
+    let r = d.packed(octets, fill, count, &mut st, out);
+    // On error too: `out` gets the text decoded before the bad septet.
     st.flush(out);
+    r?;
     let mut report = d.finish();
     report.dropped_padding = dropped_padding;
     Ok(report)
