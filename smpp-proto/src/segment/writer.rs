@@ -99,8 +99,9 @@ impl PartWriter {
         self.put(bytes, units);
     }
 
+    /// Start a new part.
     #[cold]
-    fn new_part(&mut self) {
+    pub(super) fn new_part(&mut self) {
         if let Some(s) = self.starts.get_mut(self.parts) {
             *s = self.buf.len();
         }
@@ -358,21 +359,19 @@ fn write_gsm7(text: &str, tables: &ShiftTables, w: &mut PartWriter) -> Result<()
     Ok(())
 }
 
+/// UTF-16 units [`write_ucs2`] encodes per step (a part holds at most 70).
+const UCS2_STEP: usize = 128;
+
 fn write_ucs2(text: &str, w: &mut PartWriter) {
-    let mut rest = text;
-    loop {
-        if w.room() >= ucs2::ASCII_BLOCK {
-            if let Some(block) = ucs2::ascii_block(rest.as_bytes()) {
-                w.put(&ucs2::widen(block), ucs2::ASCII_BLOCK);
-                rest = rest.get(ucs2::ASCII_BLOCK..).unwrap_or_default();
-                continue;
-            }
+    let mut src = text.as_bytes();
+    let mut tmp = [0u8; 2 * UCS2_STEP];
+    while !src.is_empty() {
+        let (used, units, need) = ucs2::encode_some(src, &mut tmp, w.room().min(UCS2_STEP));
+        w.put(tmp.get(..2 * units).unwrap_or_default(), units);
+        src = src.get(used..).unwrap_or_default();
+        if need > w.room() {
+            w.new_part();
         }
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { break };
-        let (b, n) = ucs2::char_bytes(c);
-        w.put_char(b.get(..n).unwrap_or_default(), n / 2);
-        rest = chars.as_str();
     }
 }
 
