@@ -215,29 +215,41 @@ impl PartWriter {
             }
         }
         let mut parts = Vec::with_capacity(self.parts);
-        for (i, seq) in (0..self.parts).zip(1..=total) {
-            // Non-final ranges come from `starts`; the final part is what is left.
-            let len = if i + 1 < self.parts {
-                let (start, end) = self.range(i);
-                end - start
-            } else {
-                self.buf.len()
-            };
-            let mut part = self.buf.split_to(len);
-            if packed {
-                pack_part(&mut part, self.hdr);
+        let part = |short_message: Bytes, seq: u8| Part {
+            short_message,
+            message_payload: None,
+            udhi: self.hdr > 0,
+            data_coding,
+            sar: (opts.method == Concat::Sar).then_some(SarInfo {
+                reference: opts.reference,
+                total,
+                seq,
+            }),
+        };
+        if packed {
+            let mut buf = std::mem::take(&mut self.buf);
+            for (i, seq) in (0..self.parts).zip(1..=total) {
+                // Non-final ranges come from `starts`; the final part is what is left.
+                let len = if i + 1 < self.parts {
+                    let (start, end) = self.range(i);
+                    end - start
+                } else {
+                    buf.len()
+                };
+                let mut bytes = buf.split_to(len);
+                pack_part(&mut bytes, self.hdr);
+                parts.push(part(bytes.freeze(), seq));
             }
-            parts.push(Part {
-                short_message: part.freeze(),
-                message_payload: None,
-                udhi: self.hdr > 0,
-                data_coding,
-                sar: (opts.method == Concat::Sar).then_some(SarInfo {
-                    reference: opts.reference,
-                    total,
-                    seq,
-                }),
-            });
+        } else {
+            // One shared buffer, cut into slices.
+            let all = std::mem::take(&mut self.buf).freeze();
+            for (i, seq) in (0..self.parts).zip(1..=total) {
+                let (start, end) = self.range(i);
+                // (`range` sees the taken, empty buffer: the final part ends at the end.)
+                let end = if i + 1 < self.parts { end } else { all.len() };
+                let end = end.min(all.len());
+                parts.push(part(all.slice(start.min(end)..end), seq));
+            }
         }
         Ok(Split {
             encoding,

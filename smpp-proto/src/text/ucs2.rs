@@ -91,6 +91,18 @@ pub(crate) fn encode_some(src: &[u8], dst: &mut [u8], max: usize) -> (usize, usi
                 d.copy_from_slice(&(cp as u16).to_be_bytes());
             }
             n += 1;
+            i += len;
+            // A lone ASCII character between two others ("für", "ünï") goes along.
+            if let Some(&a) = src.get(i) {
+                if a < 0x80 && n < max && src.get(i + 1).is_some_and(|&b| b >= 0x80) {
+                    if let Some(d) = dst.get_mut(2 * n..2 * n + 2) {
+                        d.copy_from_slice(&[0, a]);
+                    }
+                    n += 1;
+                    i += 1;
+                }
+            }
+            continue;
         } else {
             if n + 2 > max {
                 return (i, n, 2);
