@@ -25,18 +25,6 @@ pub fn encode(text: &str, out: &mut Vec<u8>) -> EncodeReport {
     }
 }
 
-/// Widen 8 bytes to 16-bit big-endian units (byte `i` becomes the low octet of unit `i`).
-#[inline(always)]
-fn widen(block: [u8; 8]) -> [u8; 16] {
-    let x = u64::from_le_bytes(block);
-    let spread = |h: u64| {
-        let h = (h | (h << 16)) & 0x0000_FFFF_0000_FFFF;
-        // Each byte in the high octet of its 16-bit lane: BE unit `0x00XX` as LE bytes.
-        ((h | (h << 8)) & 0x00FF_00FF_00FF_00FF) << 8
-    };
-    (u128::from(spread(x & 0xFFFF_FFFF)) | (u128::from(spread(x >> 32)) << 64)).to_le_bytes()
-}
-
 /// Encode characters from `src` (the UTF-8 of a `str` from a character boundary on) as
 /// UTF-16BE into `dst`, at most `max` units (`dst` must hold `2 × max` octets), stopping
 /// before a character that does not fit whole.
@@ -60,7 +48,12 @@ pub(crate) fn encode_some(src: &[u8], dst: &mut [u8], max: usize) -> (usize, usi
                     let x = u64::from_le_bytes(block);
                     let run = ((x & 0x8080_8080_8080_8080).trailing_zeros() / 8) as usize;
                     if let Some(d) = dst.get_mut(2 * n..2 * n + 16) {
-                        d.copy_from_slice(&widen(block));
+                        d.fill(0);
+                        for (u, b) in d.chunks_exact_mut(2).zip(block) {
+                            if let [_, lo] = u {
+                                *lo = b;
+                            }
+                        }
                     }
                     i += run;
                     n += run;
