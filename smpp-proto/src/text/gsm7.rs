@@ -586,30 +586,34 @@ impl Sink for String {
 
 /// Size of [`Staging`]'s buffer.
 const STAGE: usize = 512;
-/// Staging room one 8-septet word needs: at most 8 BMP characters of 3 UTF-8 octets, and
-/// [`Staging::put_first`] writes 8 octets after up to 7 staged characters (21 + 8).
-const WORD_ROOM: usize = 32;
+/// Staging room one 8-septet word needs: [`Staging::put_first`] writes 8 octets after up to
+/// 7 staged ones.
+const WORD_ROOM: usize = 16;
 
-/// UTF-8 staging buffer of the packed decoder: text collects here and goes to the output
-/// `String` in blocks, one UTF-8 check per block (only whole characters are ever staged).
-struct Staging {
+/// ASCII staging buffer of the packed decoder: ASCII text collects here and goes to the
+/// output `String` in blocks (one UTF-8 check per block, which is quick on ASCII); other
+/// characters go to the output directly, after what is staged.
+#[repr(C)] // `buf` first: 8-aligned, so the UTF-8 check runs word-wise from its start
+struct Staging<'a> {
     buf: [u8; STAGE],
     len: usize,
+    out: &'a mut String,
 }
 
-impl Staging {
-    fn new() -> Self {
+impl<'a> Staging<'a> {
+    fn new(out: &'a mut String) -> Self {
         Self {
             buf: [0; STAGE],
             len: 0,
+            out,
         }
     }
 
-    /// Make room for `n` (<= [`STAGE`]) more octets, flushing to `out` if needed.
+    /// Make room for `n` (<= [`STAGE`]) more octets, flushing if needed.
     #[inline]
-    fn room(&mut self, n: usize, out: &mut String) {
+    fn room(&mut self, n: usize) {
         if self.len + n > STAGE {
-            self.flush(out);
+            self.flush();
         }
     }
 
@@ -641,26 +645,30 @@ impl Staging {
         }
     }
 
-    /// Move the staged text to `out`.
-    fn flush(&mut self, out: &mut String) {
+    /// Move the staged text to the output.
+    fn flush(&mut self) {
+        if self.len == 0 {
+            return;
+        }
         let staged = self.buf.get(..self.len).unwrap_or_default();
         match std::str::from_utf8(staged) {
-            Ok(s) => out.push_str(s),
-            // Unreachable: only whole characters are staged.
-            Err(_) => out.push_str(&String::from_utf8_lossy(staged)),
+            Ok(s) => self.out.push_str(s),
+            // Unreachable: only ASCII is staged.
+            Err(_) => self.out.push_str(&String::from_utf8_lossy(staged)),
         }
         self.len = 0;
     }
 }
 
-impl Sink for Staging {
+impl Sink for Staging<'_> {
     #[inline]
     fn put(&mut self, c: char) {
-        let mut tmp = [0u8; 4];
-        let s = c.encode_utf8(&mut tmp).as_bytes();
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + s.len()) {
-            dst.copy_from_slice(s);
-            self.len += s.len();
+        match u8::try_from(c) {
+            Ok(b) if b.is_ascii() => self.put_ascii(b),
+            _ => {
+                self.flush();
+                self.out.push(c);
+            }
         }
     }
 }
@@ -766,7 +774,13 @@ impl Decoder {
     /// Decode the first `k` (<= 8) septets of `word` (one per octet, little endian), the
     /// first of them at septet offset `at`, into `st`, which has room for them.
     #[inline(never)]
-    fn word(&mut self, word: u64, k: usize, at: usize, st: &mut Staging) -> Result<(), TextError> {
+    fn word(
+        &mut self,
+        word: u64,
+        k: usize,
+        at: usize,
+        st: &mut Staging<'_>,
+    ) -> Result<(), TextError> {
         if !self.r.default_main() {
             for (j, s) in word.to_le_bytes().into_iter().take(k).enumerate() {
                 self.step(s, at + j, st)?;
@@ -813,8 +827,7 @@ impl Decoder {
         octets: &[u8],
         fill: u8,
         count: usize,
-        st: &mut Staging,
-        out: &mut String,
+        st: &mut Staging<'_>,
     ) -> Result<(), TextError> {
         let fast = self.r.default_main();
         let fill = u32::from(fill);
@@ -831,7 +844,7 @@ impl Decoder {
             let x = u128::from_le_bytes(b) >> fill;
             let w0 = septets::spread(x as u64);
             let w1 = septets::spread((x >> 56) as u64);
-            st.room(2 * WORD_ROOM, out);
+            st.room(2 * WORD_ROOM);
             let (odd0, odd1) = (non_identity(w0), non_identity(w1));
             if fast && !self.pending_esc && odd0 | odd1 == 0 {
                 st.put8(w0);
@@ -860,7 +873,7 @@ impl Decoder {
                 break;
             };
             let word = septets::spread(u64::from_le_bytes(b) >> fill);
-            st.room(WORD_ROOM, out);
+            st.room(WORD_ROOM);
             if fast && !self.pending_esc && non_identity(word) == 0 {
                 st.put8(word);
             } else {
@@ -879,7 +892,7 @@ impl Decoder {
             }
             let word = septets::spread(u64::from_le_bytes(b) >> fill);
             let k = (count - done).min(8);
-            st.room(WORD_ROOM, out);
+            st.room(WORD_ROOM);
             self.word(word, k, done, st)?;
             done += k;
             pos += 7;
@@ -935,10 +948,10 @@ pub fn decode_packed(
     let fill = fill % 8;
     let (count, dropped_padding) = septets::septets_to_deliver(octets, fill);
     let mut d = Decoder::new(tables, strictness);
-    let mut st = Staging::new();
-    let r = d.packed(octets, fill, count, &mut st, out);
+    let mut st = Staging::new(out);
+    let r = d.packed(octets, fill, count, &mut st);
     // On error too: `out` gets the text decoded before the bad septet.
-    st.flush(out);
+    st.flush();
     r?;
     let mut report = d.finish();
     report.dropped_padding = dropped_padding;
