@@ -810,6 +810,16 @@ impl Decoder {
                     j += 1;
                     continue;
                 }
+                // An escape pair of the default extension table within the word.
+                if s == ESC && j + 1 < k && self.r.single.is_none() {
+                    let e = bytes.get(j + 1).copied().unwrap_or(0);
+                    let u = DEFAULT_EXT_CHARS.get(usize::from(e)).copied().unwrap_or(0);
+                    if let Some(c) = char::from_u32(u32::from(u)).filter(|_| u != 0) {
+                        st.put(c);
+                        j += 2;
+                        continue;
+                    }
+                }
             }
             let Some(&s) = bytes.get(j) else { break };
             self.step(s, at + j, st)?;
