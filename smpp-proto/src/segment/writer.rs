@@ -27,8 +27,9 @@ pub(super) struct PartWriter {
     units: usize,
     /// Parts started.
     parts: usize,
-    /// Byte offset where each part (its header gap) starts.
-    starts: [usize; MAX_PARTS],
+    /// Byte offset where each part (its header gap) starts. The first 255 parts end well
+    /// below 4 GiB (at most 13 + 160 octets each), so 32 bits hold every offset recorded.
+    starts: [u32; MAX_PARTS],
 }
 
 impl PartWriter {
@@ -103,7 +104,7 @@ impl PartWriter {
     #[cold]
     pub(super) fn new_part(&mut self) {
         if let Some(s) = self.starts.get_mut(self.parts) {
-            *s = self.buf.len();
+            *s = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
         }
         self.parts += 1;
         self.buf.put_bytes(0, self.hdr);
@@ -124,9 +125,10 @@ impl PartWriter {
 
     /// Byte range (gap included) of part `i`.
     fn range(&self, i: usize) -> (usize, usize) {
-        let start = self.starts.get(i).copied().unwrap_or(0);
+        let at = |i: usize| self.starts.get(i).map(|&s| s as usize);
+        let start = at(i).unwrap_or(0);
         let end = if i + 1 < self.parts {
-            self.starts.get(i + 1).copied().unwrap_or(start)
+            at(i + 1).unwrap_or(start)
         } else {
             self.buf.len()
         };
