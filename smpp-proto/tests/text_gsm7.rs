@@ -359,7 +359,7 @@ fn pack_septets(s: &[u8], fill: u8) -> Vec<u8> {
     out
 }
 
-/// Edge cases of the word-at-a-time packed decoder: an escape (or an escape pair) at every
+/// Edge cases of the packed decoder (8-septet words, 256-septet blocks): an escape (or a pair) at every
 /// position relative to the 8-septet words, lengths that are not multiples of 8, every fill,
 /// trailing '@' / CR on and off an octet boundary, invalid codes in strict and lenient mode.
 #[test]
@@ -444,5 +444,29 @@ proptest! {
         packed_matches_unpacked(&data, fill, &t, st);
         packed_matches_unpacked(&data, fill, &ShiftTables::NONE, st);
         packed_matches_unpacked(&garbage, fill, &t, st);
+    }
+}
+
+/// Around the packed decoder's 256-septet block boundary: an escape pair split across
+/// blocks, a lone escape ending a block, every fill.
+#[test]
+fn packed_decode_block_boundary() {
+    for len in 248..272usize {
+        for pos in 248..=len {
+            for sp in [&[0x1B, 0x65][..], &[0x1B], &[0x00], &[0x1B, 0x1B]] {
+                let mut s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                s.splice(pos..pos, sp.iter().copied());
+                for fill in 0..8u8 {
+                    let data = pack_septets(&s, fill);
+                    packed_matches_unpacked(&data, fill, &ShiftTables::NONE, Strictness::Strict);
+                    packed_matches_unpacked(
+                        &data,
+                        fill,
+                        &ShiftTables::from_ids(Some(1), Some(1)),
+                        Strictness::Lenient,
+                    );
+                }
+            }
+        }
     }
 }

@@ -572,106 +572,8 @@ pub fn encode_packed(
     Ok(report)
 }
 
-/// Where a [`Decoder`] writes characters.
-trait Sink {
-    fn put(&mut self, c: char);
-}
-
-impl Sink for String {
-    #[inline]
-    fn put(&mut self, c: char) {
-        self.push(c);
-    }
-}
-
-/// Size of [`Staging`]'s buffer.
-const STAGE: usize = 512;
-/// Staging room one 8-septet word needs: [`Staging::put_first`] writes 8 octets after up to
-/// 7 staged ones.
-const WORD_ROOM: usize = 16;
-
-/// ASCII staging buffer of the packed decoder: ASCII text collects here and goes to the
-/// output `String` in blocks (one UTF-8 check per block, which is quick on ASCII); other
-/// characters go to the output directly, after what is staged.
-#[repr(C)] // `buf` first: 8-aligned, so the UTF-8 check runs word-wise from its start
-struct Staging<'a> {
-    buf: [u8; STAGE],
-    len: usize,
-    out: &'a mut String,
-}
-
-impl<'a> Staging<'a> {
-    fn new(out: &'a mut String) -> Self {
-        Self {
-            buf: [0; STAGE],
-            len: 0,
-            out,
-        }
-    }
-
-    /// Make room for `n` (<= [`STAGE`]) more octets, flushing if needed.
-    #[inline]
-    fn room(&mut self, n: usize) {
-        if self.len + n > STAGE {
-            self.flush();
-        }
-    }
-
-    /// Stage 8 ASCII octets (little endian in `w`); room must have been made.
-    #[inline]
-    fn put8(&mut self, w: u64) {
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + 8) {
-            dst.copy_from_slice(&w.to_le_bytes());
-            self.len += 8;
-        }
-    }
-
-    /// Stage the first `n` (<= 8) ASCII octets of `w` (little endian); room for 8 must have
-    /// been made.
-    #[inline]
-    fn put_first(&mut self, w: u64, n: usize) {
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + 8) {
-            dst.copy_from_slice(&w.to_le_bytes());
-            self.len += n.min(8);
-        }
-    }
-
-    /// Stage one ASCII octet; room must have been made.
-    #[inline]
-    fn put_ascii(&mut self, b: u8) {
-        if let Some(dst) = self.buf.get_mut(self.len) {
-            *dst = b;
-            self.len += 1;
-        }
-    }
-
-    /// Move the staged text to the output.
-    fn flush(&mut self) {
-        if self.len == 0 {
-            return;
-        }
-        let staged = self.buf.get(..self.len).unwrap_or_default();
-        match std::str::from_utf8(staged) {
-            Ok(s) => self.out.push_str(s),
-            // Unreachable: only ASCII is staged.
-            Err(_) => self.out.push_str(&String::from_utf8_lossy(staged)),
-        }
-        self.len = 0;
-    }
-}
-
-impl Sink for Staging<'_> {
-    #[inline]
-    fn put(&mut self, c: char) {
-        match u8::try_from(c) {
-            Ok(b) if b.is_ascii() => self.put_ascii(b),
-            _ => {
-                self.flush();
-                self.out.push(c);
-            }
-        }
-    }
-}
+/// Septets the packed decoder unpacks at a time (a multiple of 8).
+const UNPACK_BLOCK: usize = 256;
 
 /// Streaming septet decoder (keeps an escape that ends one chunk for the next).
 struct Decoder {
@@ -693,12 +595,12 @@ impl Decoder {
         }
     }
 
-    fn bad(&mut self, at: usize, out: &mut impl Sink) -> Result<(), TextError> {
+    fn bad(&mut self, at: usize, out: &mut String) -> Result<(), TextError> {
         match self.strictness {
             Strictness::Strict => Err(TextError::Invalid { offset: at }),
             Strictness::Lenient => {
                 self.report.replaced += 1;
-                out.put(char::REPLACEMENT_CHARACTER);
+                out.push(char::REPLACEMENT_CHARACTER);
                 Ok(())
             }
         }
@@ -706,7 +608,7 @@ impl Decoder {
 
     /// Decode septet `s` found at septet offset `at` (the general path).
     #[inline]
-    fn step(&mut self, s: u8, at: usize, out: &mut impl Sink) -> Result<(), TextError> {
+    fn step(&mut self, s: u8, at: usize, out: &mut String) -> Result<(), TextError> {
         if s >= 0x80 {
             self.pending_esc = false;
             return self.bad(at, out);
@@ -715,13 +617,13 @@ impl Decoder {
             self.pending_esc = false;
             if s == ESC {
                 // Reserved further extension: displayed as a space (TS 23.038).
-                out.put(' ');
+                out.push(' ');
             } else if let Some(c) = self.r.ext_char(s) {
-                out.put(c);
+                out.push(c);
             } else if let Some(c) = self.r.main_char(s) {
                 // Unknown escape: show the active main table's character.
                 self.report.unknown_escapes += 1;
-                out.put(c);
+                out.push(c);
             } else {
                 return self.bad(at, out);
             }
@@ -733,7 +635,7 @@ impl Decoder {
         }
         match self.r.main_char(s) {
             Some(c) => {
-                out.put(c);
+                out.push(c);
                 Ok(())
             }
             None => self.bad(at, out),
@@ -771,64 +673,9 @@ impl Decoder {
         Ok(())
     }
 
-    /// Decode the first `k` (<= 8) septets of `word` (one per octet, little endian), the
-    /// first of them at septet offset `at`, into `st`, which has room for them.
-    #[inline(never)]
-    fn word(
-        &mut self,
-        word: u64,
-        k: usize,
-        at: usize,
-        st: &mut Staging<'_>,
-    ) -> Result<(), TextError> {
-        if !self.r.default_main() {
-            for (j, s) in word.to_le_bytes().into_iter().take(k).enumerate() {
-                self.step(s, at + j, st)?;
-            }
-            return Ok(());
-        }
-        // Identity septets are staged as they are (8 at a time when the whole word is).
-        let odd = non_identity(word);
-        if odd == 0 && k == 8 && !self.pending_esc {
-            st.put8(word);
-            return Ok(());
-        }
-        let bytes = word.to_le_bytes();
-        let mut j = 0usize;
-        while j < k {
-            if !self.pending_esc {
-                let run = ((odd >> (8 * j)).trailing_zeros() / 8) as usize;
-                let run = run.min(k - j);
-                st.put_first(word >> (8 * j), run);
-                j += run;
-                let Some(&s) = bytes.get(j) else { break };
-                if j >= k {
-                    break;
-                }
-                if let Some(c) = septet_ascii(s) {
-                    st.put_ascii(c);
-                    j += 1;
-                    continue;
-                }
-                // An escape pair of the default extension table within the word.
-                if s == ESC && j + 1 < k && self.r.single.is_none() {
-                    let e = bytes.get(j + 1).copied().unwrap_or(0);
-                    let u = DEFAULT_EXT_CHARS.get(usize::from(e)).copied().unwrap_or(0);
-                    if let Some(c) = char::from_u32(u32::from(u)).filter(|_| u != 0) {
-                        st.put(c);
-                        j += 2;
-                        continue;
-                    }
-                }
-            }
-            let Some(&s) = bytes.get(j) else { break };
-            self.step(s, at + j, st)?;
-            j += 1;
-        }
-        Ok(())
-    }
-
-    /// Decode the first `count` septets packed in `octets` after `fill` (< 8) fill bits.
+    /// Decode the first `count` septets packed in `octets` after `fill` (< 8) fill bits:
+    /// unpacked a block at a time (8 septets from 7 octets, branch-free) and fed to the
+    /// unpacked decoder.
     ///
     /// Septets 8g..8g+8 occupy stream bits fill+56g .. fill+56g+55: the 8 octets from 7g on,
     /// shifted right by `fill`, hold them all (the last group's missing octets read as 0).
@@ -837,75 +684,44 @@ impl Decoder {
         octets: &[u8],
         fill: u8,
         count: usize,
-        st: &mut Staging<'_>,
+        out: &mut String,
     ) -> Result<(), TextError> {
-        let fast = self.r.default_main();
         let fill = u32::from(fill);
+        let mut buf = [0u8; UNPACK_BLOCK];
         let mut done = 0usize;
-        let mut pos = 0usize;
-        // Pairs of whole words while 16 octets can be read.
-        while count - done >= 16 {
-            let Some(b) = octets
-                .get(pos..pos + 16)
-                .and_then(|b| <[u8; 16]>::try_from(b).ok())
-            else {
-                break;
-            };
-            let x = u128::from_le_bytes(b) >> fill;
-            let w0 = septets::spread(x as u64);
-            let w1 = septets::spread((x >> 56) as u64);
-            st.room(2 * WORD_ROOM);
-            let (odd0, odd1) = (non_identity(w0), non_identity(w1));
-            if fast && !self.pending_esc && odd0 | odd1 == 0 {
-                st.put8(w0);
-                st.put8(w1);
-            } else {
-                if fast && !self.pending_esc && odd0 == 0 {
-                    st.put8(w0);
-                } else {
-                    self.word(w0, 8, done, st)?;
-                }
-                if fast && !self.pending_esc && odd1 == 0 {
-                    st.put8(w1);
-                } else {
-                    self.word(w1, 8, done + 8, st)?;
-                }
-            }
-            done += 16;
-            pos += 14;
-        }
-        // Whole words while 8 octets can be read.
-        while count - done >= 8 {
-            let Some(b) = octets
-                .get(pos..pos + 8)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            else {
-                break;
-            };
-            let word = septets::spread(u64::from_le_bytes(b) >> fill);
-            st.room(WORD_ROOM);
-            if fast && !self.pending_esc && non_identity(word) == 0 {
-                st.put8(word);
-            } else {
-                self.word(word, 8, done, st)?;
-            }
-            done += 8;
-            pos += 7;
-        }
-        // The end: fewer than 8 octets or septets left.
+        let mut src = octets;
         while done < count {
-            let rest = octets.get(pos..).unwrap_or_default();
-            let mut b = [0u8; 8];
-            let n = rest.len().min(8);
-            if let (Some(dst), Some(src)) = (b.get_mut(..n), rest.get(..n)) {
-                dst.copy_from_slice(src);
+            let n = (count - done).min(UNPACK_BLOCK);
+            // Whole 8-octet loads first (a plain loop), then the end of the data.
+            let words = n.div_ceil(8);
+            let bulk = words.min(src.len().saturating_sub(1) / 7);
+            for (d, w) in buf
+                .chunks_exact_mut(8)
+                .zip(src.windows(8).step_by(7))
+                .take(bulk)
+            {
+                let x = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
+                d.copy_from_slice(&septets::spread(x >> fill).to_le_bytes());
             }
-            let word = septets::spread(u64::from_le_bytes(b) >> fill);
-            let k = (count - done).min(8);
-            st.room(WORD_ROOM);
-            self.word(word, k, done, st)?;
-            done += k;
-            pos += 7;
+            src = src.get(7 * bulk..).unwrap_or_default();
+            let tail = buf.get_mut(8 * bulk..).unwrap_or_default();
+            for d in tail.chunks_exact_mut(8).take(words - bulk) {
+                let x = match src.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+                    Some(b) => u64::from_le_bytes(b),
+                    None => {
+                        let mut b = [0u8; 8];
+                        let m = src.len().min(8);
+                        if let (Some(dst), Some(s)) = (b.get_mut(..m), src.get(..m)) {
+                            dst.copy_from_slice(s);
+                        }
+                        u64::from_le_bytes(b)
+                    }
+                };
+                d.copy_from_slice(&septets::spread(x >> fill).to_le_bytes());
+                src = src.get(7..).unwrap_or_default();
+            }
+            self.feed(buf.get(..n).unwrap_or_default(), out)?;
+            done += n;
         }
         Ok(())
     }
@@ -958,11 +774,7 @@ pub fn decode_packed(
     let fill = fill % 8;
     let (count, dropped_padding) = septets::septets_to_deliver(octets, fill);
     let mut d = Decoder::new(tables, strictness);
-    let mut st = Staging::new(out);
-    let r = d.packed(octets, fill, count, &mut st);
-    // On error too: `out` gets the text decoded before the bad septet.
-    st.flush();
-    r?;
+    d.packed(octets, fill, count, out)?;
     let mut report = d.finish();
     report.dropped_padding = dropped_padding;
     Ok(report)
