@@ -205,6 +205,43 @@ pub(crate) fn identity_run(bytes: &[u8]) -> usize {
     n + ((m.trailing_zeros() / 8) as usize).min(rest.len())
 }
 
+/// Replace, in place, the leading septets of `septets` that the default main table decodes
+/// to one ASCII character by that character; returns how many there are.
+#[inline]
+fn ascii_run_in_place(septets: &mut [u8]) -> usize {
+    /// Maps the word in `chunk` (`w`, padded with identity bytes); the run length within it.
+    #[inline(always)]
+    fn word(chunk: &mut [u8], w: u64) -> usize {
+        let mut odd = non_identity(w);
+        while odd != 0 {
+            let j = (odd.trailing_zeros() / 8) as usize;
+            let Some(b) = chunk.get_mut(j) else { break };
+            match septet_ascii(*b) {
+                Some(c) => *b = c,
+                None => return j,
+            }
+            odd &= odd - 1;
+        }
+        chunk.len()
+    }
+    let mut n = 0usize;
+    let mut chunks = septets.chunks_exact_mut(8);
+    for chunk in chunks.by_ref() {
+        let w = <[u8; 8]>::try_from(&*chunk).map_or(0, u64::from_le_bytes);
+        let run = word(chunk, w);
+        n += run;
+        if run < 8 {
+            return n;
+        }
+    }
+    let rest = chunks.into_remainder();
+    let mut w = [b'a'; 8];
+    if let Some(dst) = w.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    n + word(rest, u64::from_le_bytes(w))
+}
+
 /// Default main table: the single septet of an ASCII byte, if it has one.
 #[inline]
 pub(crate) fn ascii_septet(b: u8) -> Option<u8> {
@@ -673,6 +710,34 @@ impl Decoder {
         Ok(())
     }
 
+    /// [`feed`](Self::feed) for a block the decoder owns: with the default main table, every
+    /// septet that decodes to one ASCII character ('@', '$', '_', LF, CR, ... as well as the
+    /// identity ones) is replaced in place by that character, so the block is output in runs
+    /// broken only by escapes and non-ASCII characters (one UTF-8 check per run).
+    fn feed_block(&mut self, block: &mut [u8], out: &mut String) -> Result<(), TextError> {
+        if !self.r.default_main() {
+            return self.feed(block, out);
+        }
+        let mut i = 0usize;
+        while i < block.len() {
+            if !self.pending_esc {
+                let rest = block.get_mut(i..).unwrap_or_default();
+                let run = ascii_run_in_place(rest);
+                // The run is ASCII now, hence valid UTF-8.
+                if let Ok(s) = std::str::from_utf8(rest.get(..run).unwrap_or_default()) {
+                    out.push_str(s);
+                }
+                i += run;
+            }
+            // An escape, a non-ASCII character, or the septet after an escape.
+            let Some(&s) = block.get(i) else { break };
+            self.step(s, self.offset + i, out)?;
+            i += 1;
+        }
+        self.offset += block.len();
+        Ok(())
+    }
+
     /// Decode the first `count` septets packed in `octets` after `fill` (< 8) fill bits:
     /// unpacked a block at a time (8 septets from 7 octets, branch-free) and fed to the
     /// unpacked decoder.
@@ -720,7 +785,7 @@ impl Decoder {
                 d.copy_from_slice(&septets::spread(x >> fill).to_le_bytes());
                 src = src.get(7..).unwrap_or_default();
             }
-            self.feed(buf.get(..n).unwrap_or_default(), out)?;
+            self.feed_block(buf.get_mut(..n).unwrap_or_default(), out)?;
             done += n;
         }
         Ok(())
