@@ -644,7 +644,7 @@ impl Decoder {
     }
 
     /// Decode septet `s` found at septet offset `at` (the general path).
-    #[inline]
+    #[inline(always)]
     fn step(&mut self, s: u8, at: usize, out: &mut String) -> Result<(), TextError> {
         if s >= 0x80 {
             self.pending_esc = false;
