@@ -292,3 +292,89 @@ fn national_shift_in_udh_with_packing() {
     );
     assert_eq!(s.parts[0].short_message.len(), 9 + 148);
 }
+
+/// UCS-2 splitting writes the whole text (ASCII blocks, 2-, 3- and 4-octet UTF-8) and fills
+/// each part greedily: a new part starts only when the next character does not fit, so a
+/// surrogate pair is never split and no part ends early.
+fn check_ucs2_split(text: &str, method: Concat) {
+    let s = split_encoded(text, TextEncoding::Ucs2, &opts(method, 1)).unwrap();
+    let mut want = Vec::new();
+    smpp_proto::text::ucs2::encode(text, &mut want);
+    let udh = match method {
+        Concat::Udh8 => 6,
+        Concat::Udh16 => 7,
+        Concat::Sar | Concat::Payload => 0,
+    };
+    let cap = if method == Concat::Sar {
+        67
+    } else {
+        (140 - udh) / 2
+    };
+    let bodies: Vec<&[u8]> = s
+        .parts
+        .iter()
+        .map(|p| match &p.message_payload {
+            Some(m) => &m[..],
+            None if s.parts.len() > 1 => &p.short_message[udh..],
+            None => &p.short_message[..],
+        })
+        .collect();
+    assert_eq!(bodies.concat(), want, "{text:?} {method:?}");
+    if s.parts.len() > 1 {
+        for (i, b) in bodies.iter().enumerate() {
+            assert!(b.len() / 2 <= cap, "{text:?} {method:?} part {i}");
+            if let Some(next) = bodies.get(i + 1) {
+                let first = if (0xD8..=0xDB).contains(&next[0]) {
+                    2
+                } else {
+                    1
+                };
+                assert!(
+                    b.len() / 2 + first > cap,
+                    "{text:?} {method:?} part {i} ends early"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ucs2_split_edges() {
+    let pieces = [
+        "a",
+        "abcdefghij",
+        "é",
+        "€",
+        "😀",
+        " ",
+        "日本語",
+        "Hello [world] 5€ ",
+    ];
+    for method in [Concat::Udh8, Concat::Udh16, Concat::Sar, Concat::Payload] {
+        for lead in 0..80 {
+            for p in pieces {
+                for q in pieces {
+                    let text = format!("{}{}{}", "x".repeat(lead), p.repeat(70), q.repeat(9));
+                    check_ucs2_split(&text, method);
+                }
+            }
+        }
+        check_ucs2_split("", method);
+        check_ucs2_split(&"😀".repeat(300), method);
+        check_ucs2_split(&"a😀".repeat(300), method);
+        check_ucs2_split(&"ab€".repeat(300), method);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn ucs2_split_matches_encode(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "Hello ", "é", "€", "😀", "日本", "x y z 123", "ñ", "\u{FFFF}", "\u{10000}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}"]),
+            0..300,
+        ),
+        method in proptest::sample::select(vec![Concat::Udh8, Concat::Udh16, Concat::Sar, Concat::Payload]),
+    ) {
+        check_ucs2_split(&pieces.concat(), method);
+    }
+}

@@ -335,3 +335,138 @@ proptest! {
         let _ = gsm7::decode_packed(&data, fill, &ShiftTables::from_ids(Some(6), Some(11)), Strictness::Lenient, &mut s).unwrap();
     }
 }
+
+/// `decode_packed` must behave exactly as unpacking and then decoding the septets: same
+/// text (appended after what `out` held), same report, same error and the same partial
+/// output on error.
+fn packed_matches_unpacked(data: &[u8], fill: u8, t: &ShiftTables, st: Strictness) {
+    let mut septs = Vec::new();
+    let info = septets::unpack(data, fill, &mut septs);
+    let mut want = String::from("pre");
+    let want_r = gsm7::decode(&septs, t, st, &mut want).map(|mut r| {
+        r.dropped_padding = info.dropped_padding;
+        r
+    });
+    let mut got = String::from("pre");
+    let got_r = gsm7::decode_packed(data, fill, t, st, &mut got);
+    assert_eq!(got_r, want_r, "data={data:02x?} fill={fill} t={t:?} {st:?}");
+    assert_eq!(got, want, "data={data:02x?} fill={fill} t={t:?} {st:?}");
+}
+
+fn pack_septets(s: &[u8], fill: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    septets::pack(s, fill, &mut out);
+    out
+}
+
+/// Edge cases of the packed decoder (8-septet words, 256-septet blocks): an escape (or a pair) at every
+/// position relative to the 8-septet words, lengths that are not multiples of 8, every fill,
+/// trailing '@' / CR on and off an octet boundary, invalid codes in strict and lenient mode.
+#[test]
+fn packed_decode_word_edges() {
+    let tables = [
+        ShiftTables::NONE,
+        ShiftTables::from_ids(None, Some(1)),
+        ShiftTables::from_ids(Some(6), None),
+        ShiftTables::from_ids(Some(6), Some(11)),
+    ];
+    let specials: [&[u8]; 8] = [
+        &[0x1B, 0x65], // '€'
+        &[0x1B],       // lone ESC (dropped at the end, else escapes the next)
+        &[0x1B, 0x1B], // ESC ESC: space
+        &[0x1B, 0x41], // unknown escape
+        &[0x00],       // '@'
+        &[0x0D],       // CR
+        &[0x24],       // '¤'
+        &[0x7F],       // 'à' (unassigned in some national tables)
+    ];
+    for len in 0..34usize {
+        for pos in 0..=len {
+            for sp in specials {
+                let mut s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                s.splice(pos..pos, sp.iter().copied());
+                for fill in 0..9u8 {
+                    let data = pack_septets(&s, fill % 8);
+                    for t in &tables {
+                        for st in [Strictness::Strict, Strictness::Lenient] {
+                            packed_matches_unpacked(&data, fill, t, st);
+                        }
+                    }
+                    // Octets after a UDH: the same septets with extra (non-zero) fill bits.
+                    if fill > 0 && fill < 8 {
+                        let mut d = data.clone();
+                        if let Some(b) = d.first_mut() {
+                            *b |= (1 << fill) - 1;
+                        }
+                        packed_matches_unpacked(&d, fill, &ShiftTables::NONE, Strictness::Strict);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn packed_decode_trailing_padding() {
+    for n in 1..24usize {
+        for last in [0x00u8, 0x0D, b'a'] {
+            let mut s = vec![b'x'; n];
+            s.push(last);
+            for fill in 0..7u8 {
+                let data = pack_septets(&s, fill);
+                for st in [Strictness::Strict, Strictness::Lenient] {
+                    packed_matches_unpacked(&data, fill, &ShiftTables::NONE, st);
+                }
+            }
+        }
+    }
+}
+
+fn septet_strategy() -> impl Strategy<Value = u8> {
+    prop_oneof![
+        6 => 0x20u8..0x7B,
+        1 => Just(0x1Bu8),
+        1 => 0u8..0x80,
+    ]
+}
+
+proptest! {
+    #[test]
+    fn packed_decode_matches_unpack_then_decode(
+        s in proptest::collection::vec(septet_strategy(), 0..300),
+        garbage in proptest::collection::vec(any::<u8>(), 0..40),
+        fill in 0u8..8,
+        t in proptest::sample::select(all_tables()),
+        strict in any::<bool>(),
+    ) {
+        let st = if strict { Strictness::Strict } else { Strictness::Lenient };
+        let data = pack_septets(&s, fill);
+        packed_matches_unpacked(&data, fill, &t, st);
+        packed_matches_unpacked(&data, fill, &ShiftTables::NONE, st);
+        packed_matches_unpacked(&garbage, fill, &t, st);
+    }
+}
+
+/// Around the packed decoder's 256-septet block boundary: an escape pair split across
+/// blocks, a lone escape ending a block, every fill.
+#[test]
+fn packed_decode_block_boundary() {
+    for len in 248..272usize {
+        for pos in 248..=len {
+            for sp in [&[0x1B, 0x65][..], &[0x1B], &[0x00], &[0x1B, 0x1B]] {
+                let mut s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                s.splice(pos..pos, sp.iter().copied());
+                for fill in 0..8u8 {
+                    let data = pack_septets(&s, fill);
+                    packed_matches_unpacked(&data, fill, &ShiftTables::NONE, Strictness::Strict);
+                    packed_matches_unpacked(
+                        &data,
+                        fill,
+                        &ShiftTables::from_ids(Some(1), Some(1)),
+                        Strictness::Lenient,
+                    );
+                }
+            }
+        }
+    }
+}

@@ -27,8 +27,9 @@ pub(super) struct PartWriter {
     units: usize,
     /// Parts started.
     parts: usize,
-    /// Byte offset where each part (its header gap) starts.
-    starts: [usize; MAX_PARTS],
+    /// Byte offset where each part (its header gap) starts. The first 255 parts end well
+    /// below 4 GiB (at most 13 + 160 octets each), so 32 bits hold every offset recorded.
+    starts: [u32; MAX_PARTS],
 }
 
 impl PartWriter {
@@ -99,10 +100,11 @@ impl PartWriter {
         self.put(bytes, units);
     }
 
+    /// Start a new part.
     #[cold]
-    fn new_part(&mut self) {
+    pub(super) fn new_part(&mut self) {
         if let Some(s) = self.starts.get_mut(self.parts) {
-            *s = self.buf.len();
+            *s = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
         }
         self.parts += 1;
         self.buf.put_bytes(0, self.hdr);
@@ -123,9 +125,10 @@ impl PartWriter {
 
     /// Byte range (gap included) of part `i`.
     fn range(&self, i: usize) -> (usize, usize) {
-        let start = self.starts.get(i).copied().unwrap_or(0);
+        let at = |i: usize| self.starts.get(i).map(|&s| s as usize);
+        let start = at(i).unwrap_or(0);
         let end = if i + 1 < self.parts {
-            self.starts.get(i + 1).copied().unwrap_or(start)
+            at(i + 1).unwrap_or(start)
         } else {
             self.buf.len()
         };
@@ -214,29 +217,41 @@ impl PartWriter {
             }
         }
         let mut parts = Vec::with_capacity(self.parts);
-        for (i, seq) in (0..self.parts).zip(1..=total) {
-            // Non-final ranges come from `starts`; the final part is what is left.
-            let len = if i + 1 < self.parts {
-                let (start, end) = self.range(i);
-                end - start
-            } else {
-                self.buf.len()
-            };
-            let mut part = self.buf.split_to(len);
-            if packed {
-                pack_part(&mut part, self.hdr);
+        let part = |short_message: Bytes, seq: u8| Part {
+            short_message,
+            message_payload: None,
+            udhi: self.hdr > 0,
+            data_coding,
+            sar: (opts.method == Concat::Sar).then_some(SarInfo {
+                reference: opts.reference,
+                total,
+                seq,
+            }),
+        };
+        if packed {
+            let mut buf = std::mem::take(&mut self.buf);
+            for (i, seq) in (0..self.parts).zip(1..=total) {
+                // Non-final ranges come from `starts`; the final part is what is left.
+                let len = if i + 1 < self.parts {
+                    let (start, end) = self.range(i);
+                    end - start
+                } else {
+                    buf.len()
+                };
+                let mut bytes = buf.split_to(len);
+                pack_part(&mut bytes, self.hdr);
+                parts.push(part(bytes.freeze(), seq));
             }
-            parts.push(Part {
-                short_message: part.freeze(),
-                message_payload: None,
-                udhi: self.hdr > 0,
-                data_coding,
-                sar: (opts.method == Concat::Sar).then_some(SarInfo {
-                    reference: opts.reference,
-                    total,
-                    seq,
-                }),
-            });
+        } else {
+            // One shared buffer, cut into slices.
+            let all = std::mem::take(&mut self.buf).freeze();
+            for (i, seq) in (0..self.parts).zip(1..=total) {
+                let (start, end) = self.range(i);
+                // (`range` sees the taken, empty buffer: the final part ends at the end.)
+                let end = if i + 1 < self.parts { end } else { all.len() };
+                let end = end.min(all.len());
+                parts.push(part(all.slice(start.min(end)..end), seq));
+            }
         }
         Ok(Split {
             encoding,
@@ -358,21 +373,19 @@ fn write_gsm7(text: &str, tables: &ShiftTables, w: &mut PartWriter) -> Result<()
     Ok(())
 }
 
+/// UTF-16 units [`write_ucs2`] encodes per step (a part holds at most 70).
+const UCS2_STEP: usize = 128;
+
 fn write_ucs2(text: &str, w: &mut PartWriter) {
-    let mut rest = text;
-    loop {
-        if w.room() >= ucs2::ASCII_BLOCK {
-            if let Some(block) = ucs2::ascii_block(rest.as_bytes()) {
-                w.put(&ucs2::widen(block), ucs2::ASCII_BLOCK);
-                rest = rest.get(ucs2::ASCII_BLOCK..).unwrap_or_default();
-                continue;
-            }
+    let mut src = text.as_bytes();
+    let mut tmp = [0u8; 2 * UCS2_STEP];
+    while !src.is_empty() {
+        let (used, units, need) = ucs2::encode_some(src, &mut tmp, w.room().min(UCS2_STEP));
+        w.put(tmp.get(..2 * units).unwrap_or_default(), units);
+        src = src.get(used..).unwrap_or_default();
+        if need > w.room() {
+            w.new_part();
         }
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { break };
-        let (b, n) = ucs2::char_bytes(c);
-        w.put_char(b.get(..n).unwrap_or_default(), n / 2);
-        rest = chars.as_str();
     }
 }
 

@@ -74,6 +74,21 @@ pub(crate) const DEFAULT_EXT: [(u8, char); 10] = [
     (0x65, '€'),
 ];
 
+/// The default extension table by septet (0 = not in the table).
+static DEFAULT_EXT_CHARS: [u16; 128] = build_default_ext_chars();
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time; codes are < 128
+const fn build_default_ext_chars() -> [u16; 128] {
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < DEFAULT_EXT.len() {
+        let (code, ch) = DEFAULT_EXT[i];
+        t[code as usize] = ch as u16;
+        i += 1;
+    }
+    t
+}
+
 /// Marker in [`ASCII_ENC`]: no code.
 const NONE: u8 = 0xFF;
 /// Flag in [`ASCII_ENC`]: the low 7 bits are an extension code (ESC + code).
@@ -149,17 +164,21 @@ const HI: u64 = LO * 0x80;
 /// septet that decodes to the ASCII character of the same value). The non-identity bytes
 /// are: >= 0x80, controls (< 0x20, including LF and CR, which take the slow path), '$', '@',
 /// 0x5B..=0x60 and 0x7B..=0x7F.
+///
+/// By bit 6: in 0x40..=0x7F the odd ones are those whose low 5 bits are 0 ('@', '`') or at
+/// least 0x1B (0x5B..=0x5F, 0x7B..=0x7F); in 0x00..=0x3F those with bit 5 clear (controls)
+/// and '$' (low 5 bits 4 with bit 5 set). No sum below carries out of its byte.
 #[inline(always)]
 fn non_identity(x: u64) -> u64 {
-    let y = x & !HI;
-    // Byte-wise y >= n (n <= 0x80): no carry crosses a byte since y <= 0x7F.
-    let ge = |n: u64| (y + (0x80 - n) * LO) & HI;
-    // Byte-wise y == v.
-    let eq = |v: u64| {
-        let z = y ^ (v * LO);
-        !((z + 0x7F * LO) | z) & HI
-    };
-    (x & HI) | (!ge(0x20) & HI) | eq(0x24) | eq(0x40) | (ge(0x5B) & !ge(0x61)) | ge(0x7B)
+    let b6 = (x << 1) & HI;
+    let b5 = (x << 2) & HI;
+    let low5 = x & (0x1F * LO);
+    let low5_nonzero = (low5 + 0x7F * LO) & HI;
+    let low5_ge_1b = (low5 + (0x80 - 0x1B) * LO) & HI;
+    let low5_ne_4 = ((low5 ^ (0x04 * LO)) + 0x7F * LO) & HI;
+    let upper = (low5_nonzero ^ HI) | low5_ge_1b;
+    let lower = HI ^ (b5 & low5_ne_4);
+    (x & HI) | (b6 & upper) | ((b6 ^ HI) & lower)
 }
 
 /// Length of the leading run of identity bytes of `bytes` (see [`non_identity`]): they are
@@ -184,6 +203,43 @@ pub(crate) fn identity_run(bytes: &[u8]) -> usize {
     }
     let m = non_identity(u64::from_le_bytes(w));
     n + ((m.trailing_zeros() / 8) as usize).min(rest.len())
+}
+
+/// Replace, in place, the leading septets of `septets` that the default main table decodes
+/// to one ASCII character by that character; returns how many there are.
+#[inline]
+fn ascii_run_in_place(septets: &mut [u8]) -> usize {
+    /// Maps the word in `chunk` (`w`, padded with identity bytes); the run length within it.
+    #[inline(always)]
+    fn word(chunk: &mut [u8], w: u64) -> usize {
+        let mut odd = non_identity(w);
+        while odd != 0 {
+            let j = (odd.trailing_zeros() / 8) as usize;
+            let Some(b) = chunk.get_mut(j) else { break };
+            match septet_ascii(*b) {
+                Some(c) => *b = c,
+                None => return j,
+            }
+            odd &= odd - 1;
+        }
+        chunk.len()
+    }
+    let mut n = 0usize;
+    let mut chunks = septets.chunks_exact_mut(8);
+    for chunk in chunks.by_ref() {
+        let w = <[u8; 8]>::try_from(&*chunk).map_or(0, u64::from_le_bytes);
+        let run = word(chunk, w);
+        n += run;
+        if run < 8 {
+            return n;
+        }
+    }
+    let rest = chunks.into_remainder();
+    let mut w = [b'a'; 8];
+    if let Some(dst) = w.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    n + word(rest, u64::from_le_bytes(w))
 }
 
 /// Default main table: the single septet of an ASCII byte, if it has one.
@@ -418,19 +474,14 @@ impl Resolved {
 
     #[inline]
     fn ext_char(&self, s: u8) -> Option<char> {
-        match self.single {
-            None => DEFAULT_EXT
-                .iter()
-                .find(|&&(code, _)| code == s)
-                .map(|&(_, ch)| ch),
-            Some(t) => {
-                let u = t.chars.get(usize::from(s)).copied()?;
-                if u == 0 {
-                    None
-                } else {
-                    char::from_u32(u32::from(u))
-                }
-            }
+        let u = match self.single {
+            None => DEFAULT_EXT_CHARS.get(usize::from(s)).copied()?,
+            Some(t) => t.chars.get(usize::from(s)).copied()?,
+        };
+        if u == 0 {
+            None
+        } else {
+            char::from_u32(u32::from(u))
         }
     }
 }
@@ -558,6 +609,9 @@ pub fn encode_packed(
     Ok(report)
 }
 
+/// Septets the packed decoder unpacks at a time (a multiple of 8).
+const UNPACK_BLOCK: usize = 256;
+
 /// Streaming septet decoder (keeps an escape that ends one chunk for the next).
 struct Decoder {
     r: Resolved,
@@ -589,6 +643,42 @@ impl Decoder {
         }
     }
 
+    /// Decode septet `s` found at septet offset `at` (the general path).
+    #[inline(always)]
+    fn step(&mut self, s: u8, at: usize, out: &mut String) -> Result<(), TextError> {
+        if s >= 0x80 {
+            self.pending_esc = false;
+            return self.bad(at, out);
+        }
+        if self.pending_esc {
+            self.pending_esc = false;
+            if s == ESC {
+                // Reserved further extension: displayed as a space (TS 23.038).
+                out.push(' ');
+            } else if let Some(c) = self.r.ext_char(s) {
+                out.push(c);
+            } else if let Some(c) = self.r.main_char(s) {
+                // Unknown escape: show the active main table's character.
+                self.report.unknown_escapes += 1;
+                out.push(c);
+            } else {
+                return self.bad(at, out);
+            }
+            return Ok(());
+        }
+        if s == ESC {
+            self.pending_esc = true;
+            return Ok(());
+        }
+        match self.r.main_char(s) {
+            Some(c) => {
+                out.push(c);
+                Ok(())
+            }
+            None => self.bad(at, out),
+        }
+    }
+
     fn feed(&mut self, septets: &[u8], out: &mut String) -> Result<(), TextError> {
         let fast = self.r.default_main();
         let mut i = 0usize;
@@ -613,39 +703,91 @@ impl Decoder {
                 }
             }
             let Some(&s) = septets.get(i) else { break };
-            let at = self.offset + i;
+            self.step(s, self.offset + i, out)?;
             i += 1;
-            if s >= 0x80 {
-                self.pending_esc = false;
-                self.bad(at, out)?;
-                continue;
-            }
-            if self.pending_esc {
-                self.pending_esc = false;
-                if s == ESC {
-                    // Reserved further extension: displayed as a space (TS 23.038).
-                    out.push(' ');
-                } else if let Some(c) = self.r.ext_char(s) {
-                    out.push(c);
-                } else if let Some(c) = self.r.main_char(s) {
-                    // Unknown escape: show the active main table's character.
-                    self.report.unknown_escapes += 1;
-                    out.push(c);
-                } else {
-                    self.bad(at, out)?;
-                }
-                continue;
-            }
-            if s == ESC {
-                self.pending_esc = true;
-                continue;
-            }
-            match self.r.main_char(s) {
-                Some(c) => out.push(c),
-                None => self.bad(at, out)?,
-            }
         }
         self.offset += septets.len();
+        Ok(())
+    }
+
+    /// [`feed`](Self::feed) for a block the decoder owns: with the default main table, every
+    /// septet that decodes to one ASCII character ('@', '$', '_', LF, CR, ... as well as the
+    /// identity ones) is replaced in place by that character, so the block is output in runs
+    /// broken only by escapes and non-ASCII characters (one UTF-8 check per run).
+    fn feed_block(&mut self, block: &mut [u8], out: &mut String) -> Result<(), TextError> {
+        if !self.r.default_main() {
+            return self.feed(block, out);
+        }
+        let mut i = 0usize;
+        while i < block.len() {
+            if !self.pending_esc {
+                let rest = block.get_mut(i..).unwrap_or_default();
+                let run = ascii_run_in_place(rest);
+                // The run is ASCII now, hence valid UTF-8.
+                if let Ok(s) = std::str::from_utf8(rest.get(..run).unwrap_or_default()) {
+                    out.push_str(s);
+                }
+                i += run;
+            }
+            // An escape, a non-ASCII character, or the septet after an escape.
+            let Some(&s) = block.get(i) else { break };
+            self.step(s, self.offset + i, out)?;
+            i += 1;
+        }
+        self.offset += block.len();
+        Ok(())
+    }
+
+    /// Decode the first `count` septets packed in `octets` after `fill` (< 8) fill bits:
+    /// unpacked a block at a time (8 septets from 7 octets, branch-free) and fed to the
+    /// unpacked decoder.
+    ///
+    /// Septets 8g..8g+8 occupy stream bits fill+56g .. fill+56g+55: the 8 octets from 7g on,
+    /// shifted right by `fill`, hold them all (the last group's missing octets read as 0).
+    fn packed(
+        &mut self,
+        octets: &[u8],
+        fill: u8,
+        count: usize,
+        out: &mut String,
+    ) -> Result<(), TextError> {
+        let fill = u32::from(fill);
+        let mut buf = [0u8; UNPACK_BLOCK];
+        let mut done = 0usize;
+        let mut src = octets;
+        while done < count {
+            let n = (count - done).min(UNPACK_BLOCK);
+            // Whole 8-octet loads first (a plain loop), then the end of the data.
+            let words = n.div_ceil(8);
+            let bulk = words.min(src.len().saturating_sub(1) / 7);
+            for (d, w) in buf
+                .chunks_exact_mut(8)
+                .zip(src.windows(8).step_by(7))
+                .take(bulk)
+            {
+                let x = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
+                d.copy_from_slice(&septets::spread(x >> fill).to_le_bytes());
+            }
+            src = src.get(7 * bulk..).unwrap_or_default();
+            let tail = buf.get_mut(8 * bulk..).unwrap_or_default();
+            for d in tail.chunks_exact_mut(8).take(words - bulk) {
+                let x = match src.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+                    Some(b) => u64::from_le_bytes(b),
+                    None => {
+                        let mut b = [0u8; 8];
+                        let m = src.len().min(8);
+                        if let (Some(dst), Some(s)) = (b.get_mut(..m), src.get(..m)) {
+                            dst.copy_from_slice(s);
+                        }
+                        u64::from_le_bytes(b)
+                    }
+                };
+                d.copy_from_slice(&septets::spread(x >> fill).to_le_bytes());
+                src = src.get(7..).unwrap_or_default();
+            }
+            self.feed_block(buf.get_mut(..n).unwrap_or_default(), out)?;
+            done += n;
+        }
         Ok(())
     }
 
@@ -694,20 +836,12 @@ pub fn decode_packed(
     out: &mut String,
 ) -> Result<DecodeReport, TextError> {
     out.reserve(octets.len() * 8 / 7 + 1);
+    let fill = fill % 8;
+    let (count, dropped_padding) = septets::septets_to_deliver(octets, fill);
     let mut d = Decoder::new(tables, strictness);
-    let mut err = None;
-    let info = septets::unpack_with(octets, fill, |run| {
-        if err.is_none() {
-            if let Err(e) = d.feed(run, out) {
-                err = Some(e);
-            }
-        }
-    });
-    if let Some(e) = err {
-        return Err(e);
-    }
+    d.packed(octets, fill, count, out)?;
     let mut report = d.finish();
-    report.dropped_padding = info.dropped_padding;
+    report.dropped_padding = dropped_padding;
     Ok(report)
 }
 
@@ -727,4 +861,34 @@ pub fn repertoire(tables: &ShiftTables) -> Vec<(char, Vec<u8>)> {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_identity(b: u8) -> bool {
+        // Controls (LF, CR) are identities too but take the slow path.
+        (0x20..0x80).contains(&b) && DEFAULT_CHARS.get(usize::from(b)) == Some(&u16::from(b))
+    }
+
+    #[test]
+    fn non_identity_matches_the_table() {
+        for lane in 0..8 {
+            for b in 0..=255u8 {
+                // The other lanes hold every kind of byte too.
+                for fill in [0u8, 0x41, 0x80, 0xFF, 0x24, 0x7F, 0x1F, 0x60] {
+                    let mut w = [fill; 8];
+                    if let Some(x) = w.get_mut(lane) {
+                        *x = b;
+                    }
+                    let m = non_identity(u64::from_le_bytes(w)).to_le_bytes();
+                    for (i, (&v, &mb)) in w.iter().zip(&m).enumerate() {
+                        assert_eq!(mb & 0x7F, 0, "lane {i} of {w:02x?}");
+                        assert_eq!(mb == 0, is_identity(v), "lane {i} of {w:02x?}");
+                    }
+                }
+            }
+        }
+    }
 }

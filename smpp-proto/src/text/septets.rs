@@ -38,7 +38,7 @@ fn squeeze(mut x: u64) -> u64 {
 
 /// Inverse of [`squeeze`]: spread 56 bits into 8 bytes of 7 bits each.
 #[inline]
-fn spread(mut x: u64) -> u64 {
+pub(crate) fn spread(mut x: u64) -> u64 {
     x &= 0x00FF_FFFF_FFFF_FFFF;
     x = (x & 0x0000_0000_0FFF_FFFF) | ((x & 0x00FF_FFFF_F000_0000) << 4);
     x = (x & 0x0000_3FFF_0000_3FFF) | ((x & 0x0FFF_C000_0FFF_C000) << 2);
@@ -135,22 +135,28 @@ pub struct UnpackInfo {
     pub dropped_padding: bool,
 }
 
+/// Number of septets [`unpack_with`] delivers for `octets` after `fill` (< 8) fill bits, and
+/// whether a final '@' / CR was dropped as padding.
+#[inline]
+pub(crate) fn septets_to_deliver(octets: &[u8], fill: u8) -> (usize, bool) {
+    let total_bits = (octets.len() * 8).saturating_sub(usize::from(fill));
+    let count = total_bits / 7;
+    if count > 0 && total_bits % 7 == 0 {
+        // The last septet occupies the top 7 bits of the last octet.
+        let last = octets.last().map_or(0, |b| b >> 1);
+        if last == 0x00 || last == 0x0D {
+            return (count - 1, true);
+        }
+    }
+    (count, false)
+}
+
 /// Unpack packed septets, skipping `fill` leading bits, calling `f` with successive runs of
 /// septets (no allocation). When the septets end exactly on an octet boundary and the last one
 /// is '@' or CR, it is treated as padding and not delivered (reported in [`UnpackInfo`]).
 pub fn unpack_with(octets: &[u8], fill: u8, mut f: impl FnMut(&[u8])) -> UnpackInfo {
     let fill = fill % 8;
-    let total_bits = (octets.len() * 8).saturating_sub(usize::from(fill));
-    let mut count = total_bits / 7;
-    let mut dropped_padding = false;
-    if count > 0 && total_bits % 7 == 0 {
-        // The last septet occupies the top 7 bits of the last octet.
-        let last = octets.last().map_or(0, |b| b >> 1);
-        if last == 0x00 || last == 0x0D {
-            count -= 1;
-            dropped_padding = true;
-        }
-    }
+    let (count, dropped_padding) = septets_to_deliver(octets, fill);
     let mut buf = [0u8; 128];
     let mut filled = 0usize;
     let mut produced = 0usize;

@@ -25,40 +25,99 @@ pub fn encode(text: &str, out: &mut Vec<u8>) -> EncodeReport {
     }
 }
 
-/// Characters per ASCII block of the fast paths.
-pub(crate) const ASCII_BLOCK: usize = 8;
-
-/// The next [`ASCII_BLOCK`] bytes when they are all ASCII.
+/// Encode characters from `src` (the UTF-8 of a `str` from a character boundary on) as
+/// UTF-16BE into `dst`, at most `max` units (`dst` must hold `2 × max` octets), stopping
+/// before a character that does not fit whole.
+///
+/// Returns the octets of `src` consumed, the units written, and the units of the character
+/// that did not fit (0 when `src` was consumed entirely).
 #[inline]
-pub(crate) fn ascii_block(bytes: &[u8]) -> Option<[u8; ASCII_BLOCK]> {
-    if !bytes.first()?.is_ascii() {
-        return None;
-    }
-    let block: [u8; ASCII_BLOCK] = bytes.get(..ASCII_BLOCK)?.try_into().ok()?;
-    (u64::from_le_bytes(block) & 0x8080_8080_8080_8080 == 0).then_some(block)
-}
-
-/// ASCII bytes as UTF-16BE.
-#[inline]
-pub(crate) fn widen(block: [u8; ASCII_BLOCK]) -> [u8; 2 * ASCII_BLOCK] {
-    let mut wide = [0u8; 2 * ASCII_BLOCK];
-    for (w, b) in wide.chunks_exact_mut(2).zip(block) {
-        if let Some(lo) = w.get_mut(1) {
-            *lo = b;
+pub(crate) fn encode_some(src: &[u8], dst: &mut [u8], max: usize) -> (usize, usize, usize) {
+    let byte = |i: usize| u32::from(src.get(i).copied().unwrap_or(0) & 0x3F);
+    let mut i = 0usize;
+    let mut n = 0usize;
+    while n < max {
+        let Some(&b0) = src.get(i) else {
+            return (i, n, 0);
+        };
+        if b0 < 0x80 {
+            // ASCII: the ASCII prefix of the next 8 octets, widened as a block (unless the
+            // next character is not ASCII: a lone one is cheaper on its own).
+            if n + 8 <= max && src.get(i + 1).is_some_and(|&b| b < 0x80) {
+                if let Some(block) = src.get(i..i + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+                    let x = u64::from_le_bytes(block);
+                    let run = ((x & 0x8080_8080_8080_8080).trailing_zeros() / 8) as usize;
+                    if let Some(d) = dst.get_mut(2 * n..2 * n + 16) {
+                        d.fill(0);
+                        for (u, b) in d.chunks_exact_mut(2).zip(block) {
+                            if let [_, lo] = u {
+                                *lo = b;
+                            }
+                        }
+                    }
+                    i += run;
+                    n += run;
+                    continue;
+                }
+            }
+            if let Some(d) = dst.get_mut(2 * n..2 * n + 2) {
+                d.copy_from_slice(&[0, b0]);
+            }
+            i += 1;
+            n += 1;
+            continue;
         }
+        let (cp, len) = if b0 < 0xE0 {
+            ((u32::from(b0 & 0x1F) << 6) | byte(i + 1), 2)
+        } else if b0 < 0xF0 {
+            let cp = (u32::from(b0 & 0x0F) << 12) | (byte(i + 1) << 6) | byte(i + 2);
+            (cp, 3)
+        } else {
+            let cp = (u32::from(b0 & 0x07) << 18)
+                | (byte(i + 1) << 12)
+                | (byte(i + 2) << 6)
+                | byte(i + 3);
+            (cp, 4)
+        };
+        if cp < 0x1_0000 {
+            if let Some(d) = dst.get_mut(2 * n..2 * n + 2) {
+                d.copy_from_slice(&(cp as u16).to_be_bytes());
+            }
+            n += 1;
+            i += len;
+            // A lone ASCII character between two others ("für", "ünï") goes along.
+            if let Some(&a) = src.get(i) {
+                if a < 0x80 && n < max && src.get(i + 1).is_some_and(|&b| b >= 0x80) {
+                    if let Some(d) = dst.get_mut(2 * n..2 * n + 2) {
+                        d.copy_from_slice(&[0, a]);
+                    }
+                    n += 1;
+                    i += 1;
+                }
+            }
+            continue;
+        } else {
+            if n + 2 > max {
+                return (i, n, 2);
+            }
+            let v = cp - 0x1_0000;
+            let hi = 0xD800 | (v >> 10) as u16;
+            let lo = 0xDC00 | (v & 0x3FF) as u16;
+            if let Some(d) = dst.get_mut(2 * n..2 * n + 4) {
+                let [h0, h1] = hi.to_be_bytes();
+                let [l0, l1] = lo.to_be_bytes();
+                d.copy_from_slice(&[h0, h1, l0, l1]);
+            }
+            n += 2;
+        }
+        i += len;
     }
-    wide
-}
-
-/// The UTF-16BE octets of `c` (2 or 4) and their count.
-#[inline]
-pub(crate) fn char_bytes(c: char) -> ([u8; 4], usize) {
-    let mut units = [0u16; 2];
-    let n = c.encode_utf16(&mut units).len();
-    let [a, b] = units;
-    let [a0, a1] = a.to_be_bytes();
-    let [b0, b1] = b.to_be_bytes();
-    ([a0, a1, b0, b1], 2 * n)
+    let need = match src.get(i) {
+        None => 0,
+        Some(&b) if b >= 0xF0 => 2,
+        Some(_) => 1,
+    };
+    (i, n, need)
 }
 
 /// Number of UTF-16 units of a character (1, or 2 for a surrogate pair).
