@@ -60,6 +60,9 @@ pub(crate) enum Answer {
     Respond { token: ReplyToken, reply: Reply },
 }
 
+/// How much of a read is handed to the session before what it produced is written.
+const READ_SLICE: usize = 1024;
+
 /// The adapter's clock. `tokio::time::Instant` so paused test time works.
 pub(crate) fn now() -> Instant {
     tokio::time::Instant::now().into_std()
@@ -377,7 +380,28 @@ impl Driver {
                 r = rd.read_buf(&mut rbuf), if want_read => {
                     t = now();
                     match r {
-                        Ok(n) if n > 0 => self.session.handle_bytes(t, &rbuf),
+                        Ok(n) if n > 0 => {
+                            // A large read is fed in slices, writing what each slice
+                            // produced (responses, on a server) before the next: the
+                            // peer can start on the first answers while we work through
+                            // the rest, instead of waiting for the whole batch.
+                            let mut rest: &[u8] = &rbuf;
+                            while rest.len() > READ_SLICE && !closed {
+                                let (now_part, later) = rest.split_at(READ_SLICE);
+                                self.session.handle_bytes(t, now_part);
+                                rest = later;
+                                closed |= self.drain_events();
+                                if wbuf.is_empty() {
+                                    if let Some(tx) = self.session.poll_transmit() {
+                                        wbuf = tx;
+                                        if let Some(r) = wr.write(&wbuf).now_or_never() {
+                                            let _ = self.wrote(r, &mut wbuf, &mut eof);
+                                        }
+                                    }
+                                }
+                            }
+                            self.session.handle_bytes(t, rest);
+                        }
                         r => {
                             if let Err(e) = r {
                                 tracing::debug!(error = %e, "read failed");
