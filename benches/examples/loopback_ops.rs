@@ -11,10 +11,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use smpp_proto::pdu::{Body, MessageIdResp, Pdu, SequenceNumber, SubmitSm};
+#[path = "../benches/ping_pong/mod.rs"]
+mod ping_pong;
+
+use smpp_proto::pdu::{Body, MessageIdResp};
 use smpp_proto::session::Reply;
 use smpp_tokio::{ClientBuilder, Server};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -44,7 +46,7 @@ fn main() {
             let s = Server::builder()
                 .session_config(|c| c.max_inbound_unanswered = 1000)
                 .sync_handler(|_, _| {
-                    Reply::ok(Body::SubmitSmResp(MessageIdResp::new("0123456789abcdef")))
+                    Reply::ok(Body::SubmitSmResp(MessageIdResp::new(ping_pong::MSG_ID)))
                 })
                 .listen("127.0.0.1:0")
                 .await
@@ -62,7 +64,7 @@ fn main() {
             .await
             .expect("connect");
         let c = Arc::new(c);
-        let sm = SubmitSm::new("Shop", "4512345678", &b"Hello, world"[..]);
+        let sm = ping_pong::submit_sm();
         for count in [2000, n] {
             let t = Instant::now();
             let per = count / window;
@@ -88,77 +90,14 @@ fn main() {
     });
 }
 
-/// The bench's baseline: a request frame out, a response frame back, `window`
-/// outstanding, no protocol work.
+/// The bench's baseline (`benches/ping_pong/mod.rs`).
 fn raw(window: usize, n: usize) {
-    let sm = SubmitSm::new("Shop", "4512345678", &b"Hello, world"[..]);
-    let req_len = Pdu::new(SequenceNumber(1), Body::SubmitSm(sm))
-        .to_bytes()
-        .expect("encode")
-        .len();
-    let resp = Pdu::new(
-        SequenceNumber(1),
-        Body::SubmitSmResp(MessageIdResp::new("0123456789abcdef")),
-    )
-    .to_bytes()
-    .expect("encode");
-    let resp_len = resp.len();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        rt().block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(l.local_addr().expect("addr")).expect("send addr");
-            let (s, _) = l.accept().await.expect("accept");
-            s.set_nodelay(true).expect("nodelay");
-            let (mut r, mut w) = s.into_split();
-            let mut buf = vec![0u8; 64 * 1024];
-            let (mut carry, mut out) = (0usize, Vec::with_capacity(64 * 1024));
-            loop {
-                let k = match r.read(&mut buf).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(k) => k,
-                };
-                carry += k;
-                out.clear();
-                while carry >= req_len {
-                    carry -= req_len;
-                    out.extend_from_slice(&resp);
-                }
-                if w.write_all(&out).await.is_err() {
-                    return;
-                }
-            }
-        });
-    });
-    let addr = rx.recv().expect("addr");
+    let addr = ping_pong::serve();
     rt().block_on(async move {
-        let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        s.set_nodelay(true).expect("nodelay");
-        let (mut r, mut w) = s.split();
-        let req = vec![0u8; req_len];
-        let mut buf = vec![0u8; 64 * 1024];
-        for count in [2000, n] {
-            let t = Instant::now();
-            let (mut sent, mut done, mut carry) = (0usize, 0usize, 0usize);
-            let mut out = Vec::with_capacity(req_len * window);
-            while done < count {
-                out.clear();
-                while sent < count && sent - done < window {
-                    out.extend_from_slice(&req);
-                    sent += 1;
-                }
-                if !out.is_empty() {
-                    w.write_all(&out).await.expect("write");
-                }
-                carry += r.read(&mut buf).await.expect("read");
-                done += carry / resp_len;
-                carry %= resp_len;
-            }
-            if count == n {
-                println!("{:?}", t.elapsed());
-            }
-        }
+        let mut s = ping_pong::connect(addr).await;
+        ping_pong::run(&mut s, window, 2000).await; // warm-up
+        let t = Instant::now();
+        ping_pong::run(&mut s, window, n as u64).await;
+        println!("{:?}", t.elapsed());
     });
 }

@@ -283,6 +283,22 @@ impl Driver {
         }
     }
 
+    /// When nothing is waiting to be written, takes the session's transmit and writes
+    /// it without waiting. Returns whether the transport failed, or `None` when no write
+    /// completed (nothing to send, a write still pending, or the socket not writable:
+    /// the select's write branch takes over).
+    fn write_now<W>(&mut self, wr: &mut W, wbuf: &mut Bytes, eof: &mut bool) -> Option<bool>
+    where
+        W: AsyncWrite + Unpin,
+    {
+        if !wbuf.is_empty() {
+            return None;
+        }
+        *wbuf = self.session.poll_transmit()?;
+        let r = wr.write(wbuf).now_or_never()?;
+        Some(self.wrote(r, wbuf, eof))
+    }
+
     /// Applies a write's result. Returns true when the transport failed (the session
     /// was told: `handle_eof`).
     fn wrote(&mut self, r: std::io::Result<usize>, wbuf: &mut Bytes, eof: &mut bool) -> bool {
@@ -328,18 +344,13 @@ impl Driver {
         let mut armed: Option<Instant> = None;
         let mut answers_open = true;
         loop {
-            if wbuf.is_empty() {
-                if let Some(t) = self.session.poll_transmit() {
-                    wbuf = t;
-                    // Write at once: the socket is almost always writable, and this
-                    // saves a turn of the select below (which re-polls every branch).
-                    if let Some(r) = wr.write(&wbuf).now_or_never() {
-                        if self.wrote(r, &mut wbuf, &mut eof) && closed {
-                            break;
-                        }
-                        closed |= self.drain_events();
-                    }
+            // Write at once: the socket is almost always writable, and this saves a
+            // turn of the select below (which re-polls every branch).
+            if let Some(failed) = self.write_now(&mut wr, &mut wbuf, &mut eof) {
+                if failed && closed {
+                    break;
                 }
+                closed |= self.drain_events();
             }
             if closed && wbuf.is_empty() {
                 break;
@@ -391,14 +402,7 @@ impl Driver {
                                 self.session.handle_bytes(t, now_part);
                                 rest = later;
                                 closed |= self.drain_events();
-                                if wbuf.is_empty() {
-                                    if let Some(tx) = self.session.poll_transmit() {
-                                        wbuf = tx;
-                                        if let Some(r) = wr.write(&wbuf).now_or_never() {
-                                            let _ = self.wrote(r, &mut wbuf, &mut eof);
-                                        }
-                                    }
-                                }
+                                let _ = self.write_now(&mut wr, &mut wbuf, &mut eof);
                             }
                             self.session.handle_bytes(t, rest);
                         }

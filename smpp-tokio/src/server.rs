@@ -557,10 +557,10 @@ async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch:
     };
     let mut d =
         Driver::new(Session::new(s.config.clone(), now()), cmd_rx, ans_rx, ev_tx).with_serve(serve);
-    s.all_conns().insert(id, cmd_tx_all);
+    s.all_conns().insert(id, cmd_tx_all.clone());
     if *stop.borrow() {
         // Accepted while shutting down, after `shutdown` went through the registry.
-        let _ = s.all_conns().get(&id).map(|tx| tx.try_send(Cmd::Shutdown));
+        let _ = cmd_tx_all.try_send(Cmd::Shutdown);
     }
     let span = tracing::debug_span!("smpp_conn", %peer, id);
     d.run(io).instrument(span).await;
