@@ -675,7 +675,9 @@ async fn manage(
                     async move {
                         let mut d = driver;
                         d.run(io).await;
-                        d
+                        // Boxed: a task's output type is copied at every poll of the
+                        // task, and the driver is large.
+                        Box::new(d)
                     }
                     .instrument(span.clone()),
                 );

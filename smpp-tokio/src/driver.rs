@@ -1,24 +1,31 @@
-//! The connection driver: one task per connection, a `select!` loop around a
-//! [`Session`]. It moves bytes, timers, commands and events, and holds no protocol logic.
+//! The connection driver: one task per connection, a loop around a [`Session`]. It
+//! moves bytes, timers, commands and events, and holds no protocol logic.
 //!
-//! Each turn waits for exactly one thing (readable bytes while the session wants them, the
-//! pending write, the session's deadline, a command), applies it, then drains the
-//! session: the coalesced transmit, then events (a `Response` completes the oneshot
-//! stored under its sequence number), then the next deadline.
+//! The loop is the `select!` of the design (read while the session wants bytes, write
+//! the pending transmit, the session's deadline, commands from the handles) written out
+//! as one `poll` function, as quinn's connection driver is: each wake-up polls every
+//! enabled source in a fixed order until each is pending, and a source that returned
+//! `Pending` is not polled again in that wake-up. A blocked write only marks the write
+//! as waiting, so reading goes on (two peers both writing cannot deadlock). After
+//! reading and after taking commands the session is drained: events out (a `Response`
+//! completes the oneshot stored under its sequence number), then everything to send in
+//! one coalesced write, then the next deadline.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
+use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use futures_util::{FutureExt, StreamExt};
 use smpp_proto::pdu::{Bind, Body};
 use smpp_proto::session::{BindKind, Event, Outcome, Reply, ReplyToken, SendError, Session, State};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Sleep;
 
 use crate::metrics::{Counters, Seen};
 use crate::server::Serve;
@@ -105,6 +112,8 @@ pub(crate) struct Driver {
     pub(crate) serve: Option<Serve>,
     /// Async handlers' answers that were not ready at once.
     work: Work,
+    /// A response completed a request's oneshot in this wake-up.
+    completed: bool,
 }
 
 impl Driver {
@@ -129,6 +138,7 @@ impl Driver {
             seen: Seen::default(),
             serve: None,
             work: Work::new(),
+            completed: false,
         }
     }
 
@@ -229,12 +239,13 @@ impl Driver {
     }
 
     /// Events out; responses complete their oneshot. Returns true once `Closed` was seen.
-    fn drain_events(&mut self) -> bool {
+    fn drain_events(&mut self, now: Instant) -> bool {
         let mut closed = false;
         while let Some(ev) = self.session.poll_event() {
             match ev {
                 Event::Response { sequence, outcome } => {
                     if let Some(done) = self.pending.remove(&sequence.0) {
+                        self.completed = true;
                         let _ = done.send(Ok(outcome));
                     } else {
                         let _ = self.events.send(Event::Response { sequence, outcome });
@@ -250,10 +261,12 @@ impl Driver {
                 }
                 other => {
                     let other = match &mut self.serve {
-                        Some(s) => match s.on_event(&mut self.session, other, &mut self.work) {
-                            Some(ev) => ev,
-                            None => continue,
-                        },
+                        Some(s) => {
+                            match s.on_event(&mut self.session, other, &mut self.work, now) {
+                                Some(ev) => ev,
+                                None => continue,
+                            }
+                        }
                         None => other,
                     };
                     let _ = self.events.send(other);
@@ -270,33 +283,31 @@ impl Driver {
         }
     }
 
-    /// Takes queued commands while they can go out at once (up to the window), so one
-    /// turn queues many PDUs and they leave in one coalesced write.
-    fn pull_commands(&mut self, now: Instant) {
-        let mut budget = self.session.config().window.max(1);
-        while budget > 0 && self.parked.is_none() && self.session.can_send() {
-            match self.cmds.try_recv() {
-                Ok(c) => self.apply(now, c),
-                Err(_) => break,
-            }
-            budget -= 1;
-        }
-    }
-
-    /// When nothing is waiting to be written, takes the session's transmit and writes
-    /// it without waiting. Returns whether the transport failed, or `None` when no write
-    /// completed (nothing to send, a write still pending, or the socket not writable:
-    /// the select's write branch takes over).
-    fn write_now<W>(&mut self, wr: &mut W, wbuf: &mut Bytes, eof: &mut bool) -> Option<bool>
+    /// Writes what is pending, taking the session's next transmit each time the last
+    /// one is out, until the session has nothing more or the socket is full.
+    fn flush<S>(&mut self, cx: &mut Context<'_>, mut io: Pin<&mut S>, r: &mut Run) -> Flow
     where
-        W: AsyncWrite + Unpin,
+        S: AsyncWrite + ?Sized,
     {
-        if !wbuf.is_empty() {
-            return None;
+        let mut flow = Flow::Idle;
+        while !r.write_failed {
+            if r.wbuf.is_empty() {
+                match self.session.poll_transmit() {
+                    Some(b) => r.wbuf = b,
+                    None => break,
+                }
+            }
+            match io.as_mut().poll_write(cx, &r.wbuf) {
+                Poll::Ready(res) => {
+                    flow = Flow::Progress;
+                    if self.wrote(res, &mut r.wbuf, &mut r.eof) {
+                        r.write_failed = true;
+                    }
+                }
+                Poll::Pending => return Flow::Waiting,
+            }
         }
-        *wbuf = self.session.poll_transmit()?;
-        let r = wr.write(wbuf).now_or_never()?;
-        Some(self.wrote(r, wbuf, eof))
+        flow
     }
 
     /// Applies a write's result. Returns true when the transport failed (the session
@@ -328,134 +339,310 @@ impl Driver {
         }
     }
 
+    /// Takes commands from the handles, up to a window's worth per pass so that they
+    /// leave in one coalesced write.
+    fn poll_commands(&mut self, cx: &mut Context<'_>, t: Instant, r: &mut Run) -> Flow {
+        let mut budget = self.session.config().window.max(1);
+        let mut flow = Flow::Idle;
+        while self.parked.is_none() && r.cmds_open {
+            if budget == 0 {
+                // More may be queued: another pass, after this batch is written.
+                return Flow::Progress;
+            }
+            match self.cmds.poll_recv(cx) {
+                Poll::Ready(Some(c)) => self.apply(t, c),
+                Poll::Ready(None) => {
+                    r.cmds_open = false;
+                    self.session.close(t);
+                }
+                Poll::Pending => return Flow::Waiting,
+            }
+            budget -= 1;
+            flow = Flow::Progress;
+        }
+        flow
+    }
+
+    /// Answers the application gives for the peer's requests. The channel is polled only
+    /// while it holds reply tokens: answers exist for nothing else.
+    fn poll_answers(&mut self, cx: &mut Context<'_>, t: Instant, r: &mut Run) -> Flow {
+        let mut flow = Flow::Idle;
+        while r.answers_open && self.session.awaiting_answers() > 0 {
+            match self.answers.poll_recv(cx) {
+                Poll::Ready(Some(a)) => self.answer(t, a),
+                Poll::Ready(None) => r.answers_open = false,
+                Poll::Pending => return Flow::Waiting,
+            }
+            flow = Flow::Progress;
+        }
+        flow
+    }
+
+    /// Async handlers' answers that were not ready at once (servers).
+    fn poll_work(&mut self, cx: &mut Context<'_>, t: Instant) -> Flow {
+        let mut flow = Flow::Idle;
+        while !self.work.is_empty() {
+            match self.work.poll_next_unpin(cx) {
+                Poll::Ready(Some((token, reply))) => {
+                    if let Err(e) = self.session.respond(t, token, reply) {
+                        tracing::debug!(error = %e, "answer not sent");
+                    }
+                    flow = Flow::Progress;
+                }
+                Poll::Ready(None) => break,
+                Poll::Pending => return Flow::Waiting,
+            }
+        }
+        flow
+    }
+
+    /// Reads once and hands the bytes to the session. A large read is fed in slices,
+    /// writing what each slice produced (responses, on a server) before the next: the
+    /// peer can start on the first answers while we work through the rest.
+    fn poll_receive<S>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut io: Pin<&mut S>,
+        t: Instant,
+        r: &mut Run,
+    ) -> Flow
+    where
+        S: AsyncRead + AsyncWrite + ?Sized,
+    {
+        let mut rb = ReadBuf::new(&mut r.rbuf);
+        let n = match io.as_mut().poll_read(cx, &mut rb) {
+            Poll::Pending => return Flow::Waiting,
+            Poll::Ready(Ok(())) => rb.filled().len(),
+            Poll::Ready(Err(e)) => {
+                tracing::debug!(error = %e, "read failed");
+                0
+            }
+        };
+        if n == 0 {
+            r.eof = true;
+            self.session.handle_eof(t);
+            return Flow::Progress;
+        }
+        let mut start = 0;
+        while n - start > READ_SLICE && !r.closed {
+            self.session
+                .handle_bytes(t, &r.rbuf[start..start + READ_SLICE]);
+            start += READ_SLICE;
+            r.closed |= self.drain_events(t);
+            if r.wbuf.is_empty() {
+                let _ = self.flush(cx, io.as_mut(), r);
+            }
+        }
+        self.session.handle_bytes(t, &r.rbuf[start..n]);
+        Flow::Progress
+    }
+
+    /// One wake-up of the driver: polls every source that is enabled until it is
+    /// pending (its waker registered), then returns `Pending`; `Ready` once the
+    /// connection is over. A source that returned `Pending` is not polled again in the
+    /// same wake-up. Each pass reads first (responses free the window, requests get
+    /// answered), then takes what the handles queued, then writes everything the pass
+    /// produced in one write.
+    fn poll_run<S>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut io: Pin<&mut S>,
+        mut sleep: Pin<&mut Sleep>,
+        r: &mut Run,
+    ) -> Poll<()>
+    where
+        S: AsyncRead + AsyncWrite + ?Sized,
+    {
+        let mut waiting = Waiting::default();
+        // The clock is read at most once per pass, and only by a pass that needs it.
+        let mut clock = Clock(None);
+        self.completed = false;
+        loop {
+            let mut busy = false;
+            if !waiting.read && !r.eof && !r.closed && self.session.wants_read() {
+                let t = clock.now();
+                let flow = self.poll_receive(cx, io.as_mut(), t, r);
+                waiting.read = flow == Flow::Waiting;
+                if flow == Flow::Progress {
+                    busy = true;
+                    r.closed |= self.drain_events(t);
+                    if self.completed
+                        && self.session.in_flight() == 0
+                        && self.parked.is_none()
+                        && !r.closed
+                    {
+                        // The last outstanding request was answered: its requester is
+                        // about to make the next one. Let it run first (it is already
+                        // woken) and come back then, rather than registering every
+                        // source now only to be woken again at once.
+                        self.flush(cx, io.as_mut(), r);
+                        self.sync_counters();
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                }
+            }
+            if !r.closed {
+                if self.parked.is_some() && self.retry_at.is_none() {
+                    // Window or buffer full: a response may have made room.
+                    self.retry_parked(clock.now());
+                }
+                if !waiting.cmds && self.parked.is_none() && r.cmds_open {
+                    waiting.cmds = self.poll_commands(cx, clock.now(), r) == Flow::Waiting;
+                    busy = true;
+                }
+                if !waiting.answers && r.answers_open && self.session.awaiting_answers() > 0 {
+                    waiting.answers = self.poll_answers(cx, clock.now(), r) == Flow::Waiting;
+                    busy = true;
+                }
+                if !waiting.work && !self.work.is_empty() {
+                    waiting.work = self.poll_work(cx, clock.now()) == Flow::Waiting;
+                    busy = true;
+                }
+                if busy {
+                    r.closed |= self.drain_events(clock.now());
+                }
+            }
+            if !waiting.write {
+                waiting.write = self.flush(cx, io.as_mut(), r) == Flow::Waiting;
+            }
+            if r.closed && r.wbuf.is_empty() {
+                return Poll::Ready(());
+            }
+            if busy {
+                // Re-arm only for an earlier deadline: with a response timer per
+                // request the earliest deadline moves later with every answer, and
+                // resetting the tokio timer each time costs a timer-wheel update per
+                // request. A timer armed too early fires, `handle_timeout` does
+                // nothing, and it is re-armed then.
+                if let Some(d) = self.deadline() {
+                    if r.armed.is_none_or(|a| d < a) {
+                        sleep.as_mut().reset(tokio::time::Instant::from_std(d));
+                        r.armed = Some(d);
+                        waiting.timer = false;
+                    }
+                }
+            }
+            if !waiting.timer && r.armed.is_some() {
+                match sleep.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        let t = now();
+                        if self.retry_at.is_some_and(|at| at <= t) {
+                            self.retry_parked(t);
+                        }
+                        self.session.handle_timeout(t);
+                        r.closed |= self.drain_events(t);
+                        // What the timeout produced (an enquire_link) goes out now.
+                        if !waiting.write {
+                            waiting.write = self.flush(cx, io.as_mut(), r) == Flow::Waiting;
+                        }
+                        if r.closed && r.wbuf.is_empty() {
+                            return Poll::Ready(());
+                        }
+                        r.armed = self.deadline();
+                        if let Some(d) = r.armed {
+                            sleep.as_mut().reset(tokio::time::Instant::from_std(d));
+                        }
+                        // The timer is polled again in the next pass.
+                        clock.0 = None;
+                        continue;
+                    }
+                    Poll::Pending => waiting.timer = true,
+                }
+            }
+            // Pending only once every enabled source is waiting.
+            let again = (!waiting.read && !r.eof && !r.closed && self.session.wants_read())
+                || (!r.closed
+                    && ((!waiting.cmds && self.parked.is_none() && r.cmds_open)
+                        || (!waiting.answers
+                            && r.answers_open
+                            && self.session.awaiting_answers() > 0)
+                        || (!waiting.work && !self.work.is_empty())))
+                || (!waiting.write && !r.wbuf.is_empty() && !r.write_failed)
+                || (!waiting.timer && r.armed.is_some());
+            if !again {
+                self.sync_counters();
+                return Poll::Pending;
+            }
+            clock.0 = None;
+        }
+    }
+
     /// Runs the connection to its end. Returns with every request resolved; a request
     /// that was never sent (still parked) stays in `self.parked` for the next connection.
     pub(crate) async fn run<S>(&mut self, io: S)
     where
         S: AsyncRead + AsyncWrite + Send,
     {
-        let (mut rd, mut wr) = tokio::io::split(io);
-        let mut rbuf = BytesMut::with_capacity(64 * 1024);
-        let mut wbuf: Bytes = Bytes::new();
-        let mut eof = false;
-        let mut closed = self.drain_events();
-        let sleep = tokio::time::sleep(std::time::Duration::from_secs(3600));
-        tokio::pin!(sleep);
-        let mut armed: Option<Instant> = None;
-        let mut answers_open = true;
-        loop {
-            // Write at once: the socket is almost always writable, and this saves a
-            // turn of the select below (which re-polls every branch).
-            if let Some(failed) = self.write_now(&mut wr, &mut wbuf, &mut eof) {
-                if failed && closed {
-                    break;
-                }
-                closed |= self.drain_events();
-            }
-            if closed && wbuf.is_empty() {
-                break;
-            }
-            // Re-arm only for an earlier deadline: with a response timer per request the
-            // earliest deadline moves later with every answer, and resetting the tokio
-            // timer each time costs a timer-wheel update per request. A timer armed
-            // too early fires, `handle_timeout` does nothing, and it is re-armed then.
-            if let Some(d) = self.deadline() {
-                if armed.is_none_or(|a| d < a) {
-                    sleep.as_mut().reset(tokio::time::Instant::from_std(d));
-                    armed = Some(d);
-                }
-            }
-            let want_read = !eof && !closed && self.session.wants_read();
-            // One clock reading per wake-up, shared by everything this turn does. (The
-            // handlers act in place: moving a command or an answer out of the select
-            // first would copy a 256-octet body once more.)
-            let t: Instant;
-            tokio::select! {
-                biased;
-                // Answers exist only for requests the application holds a token
-                // for: with none outstanding the channel is not polled at all.
-                a = self.answers.recv(),
-                    if !closed && answers_open && self.session.awaiting_answers() > 0 => {
-                    t = now();
-                    match a {
-                        Some(a) => self.answer(t, a),
-                        None => answers_open = false,
-                    }
-                }
-                r = wr.write(&wbuf), if !wbuf.is_empty() => {
-                    t = now();
-                    if self.wrote(r, &mut wbuf, &mut eof) && closed {
-                        break;
-                    }
-                }
-                r = rd.read_buf(&mut rbuf), if want_read => {
-                    t = now();
-                    match r {
-                        Ok(n) if n > 0 => {
-                            // A large read is fed in slices, writing what each slice
-                            // produced (responses, on a server) before the next: the
-                            // peer can start on the first answers while we work through
-                            // the rest, instead of waiting for the whole batch.
-                            let mut rest: &[u8] = &rbuf;
-                            while rest.len() > READ_SLICE && !closed {
-                                let (now_part, later) = rest.split_at(READ_SLICE);
-                                self.session.handle_bytes(t, now_part);
-                                rest = later;
-                                closed |= self.drain_events();
-                                let _ = self.write_now(&mut wr, &mut wbuf, &mut eof);
-                            }
-                            self.session.handle_bytes(t, rest);
-                        }
-                        r => {
-                            if let Err(e) = r {
-                                tracing::debug!(error = %e, "read failed");
-                            }
-                            eof = true;
-                            self.session.handle_eof(t);
-                        }
-                    }
-                    rbuf.clear();
-                }
-                () = &mut sleep, if armed.is_some() => {
-                    t = now();
-                    armed = None;
-                    if self.retry_at.is_some_and(|r| r <= t) {
-                        self.retry_parked(t);
-                    }
-                    self.session.handle_timeout(t);
-                }
-                c = self.cmds.recv(), if self.parked.is_none() && !closed => {
-                    t = now();
-                    match c {
-                        Some(c) => self.apply(t, c),
-                        None => self.session.close(t),
-                    }
-                }
-                Some((token, reply)) = self.work.next(), if !self.work.is_empty() => {
-                    t = now();
-                    if let Err(e) = self.session.respond(t, token, reply) {
-                        tracing::debug!(error = %e, "answer not sent");
-                    }
-                }
-            }
-            closed |= self.drain_events();
-            if self.parked.is_some() && self.retry_at.is_none() && !closed {
-                // Window or buffer full: a response may have made room.
-                self.retry_parked(t);
-                closed |= self.drain_events();
-            }
-            if !closed {
-                self.pull_commands(t);
-                closed |= self.drain_events();
-            }
-            self.sync_counters();
-        }
+        let mut io = std::pin::pin!(io);
+        let mut sleep = std::pin::pin!(tokio::time::sleep(std::time::Duration::from_secs(3600)));
+        let mut r = Run {
+            rbuf: vec![0; 64 * 1024],
+            wbuf: Bytes::new(),
+            eof: false,
+            write_failed: false,
+            closed: self.drain_events(now()),
+            armed: None,
+            answers_open: true,
+            cmds_open: true,
+        };
+        std::future::poll_fn(|cx| self.poll_run(cx, io.as_mut(), sleep.as_mut(), &mut r)).await;
         self.sync_counters();
-        let _ = wr.shutdown().await;
+        let _ = io.as_mut().shutdown().await;
         // Anything still pending was resolved by the session's Closed; a dropped oneshot
         // would be a bug, so resolve leftovers as lost.
         for (_, done) in self.pending.drain() {
             let _ = done.send(Ok(Outcome::ConnectionLost));
         }
     }
+}
+
+/// What a connection's run keeps between wake-ups.
+struct Run {
+    /// Reused for every read.
+    rbuf: Vec<u8>,
+    /// The transmit being written.
+    wbuf: Bytes,
+    /// The peer closed or the transport failed: nothing more is read.
+    eof: bool,
+    /// A write failed: nothing more is written.
+    write_failed: bool,
+    /// The session reported `Closed`: the run ends once `wbuf` is written.
+    closed: bool,
+    /// The deadline the timer is set for.
+    armed: Option<Instant>,
+    answers_open: bool,
+    cmds_open: bool,
+}
+
+/// What polling one source did.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    /// Nothing to do (the source was not polled, or had nothing).
+    Idle,
+    /// Something was taken or done; the pass runs again.
+    Progress,
+    /// The source returned `Pending`: its waker is registered.
+    Waiting,
+}
+
+/// The driver's clock for one pass: read on first use.
+struct Clock(Option<Instant>);
+
+impl Clock {
+    fn now(&mut self) -> Instant {
+        *self.0.get_or_insert_with(now)
+    }
+}
+
+/// The sources that returned `Pending` in this wake-up: they are not polled again until
+/// the next one (their wakers are registered).
+#[derive(Default)]
+struct Waiting {
+    cmds: bool,
+    answers: bool,
+    work: bool,
+    write: bool,
+    read: bool,
+    timer: bool,
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use std::task::{Context, Poll, Waker};
 
@@ -596,6 +596,7 @@ impl Serve {
         session: &mut Session,
         ev: Event,
         work: &mut Work,
+        now: Instant,
     ) -> Option<Event> {
         match ev {
             Event::Request { token, body } => {
@@ -624,20 +625,27 @@ impl Serve {
                         }
                     }
                 };
-                if let Err(e) = session.respond(now(), token, reply) {
+                if let Err(e) = session.respond(now, token, reply) {
                     tracing::debug!(error = %e, "answer not sent");
                 }
                 None
             }
             Event::BindRequested { token, kind, bind } => {
-                self.bind(session, token, kind, &bind);
+                self.bind(session, token, kind, &bind, now);
                 None
             }
             other => Some(other),
         }
     }
 
-    fn bind(&mut self, session: &mut Session, token: ReplyToken, kind: BindKind, bind: &Bind) {
+    fn bind(
+        &mut self,
+        session: &mut Session,
+        token: ReplyToken,
+        kind: BindKind,
+        bind: &Bind,
+        now: Instant,
+    ) {
         let s = &self.shared;
         let req = BindRequest {
             system_id: bind.system_id.to_string_lossy().into_owned(),
@@ -655,7 +663,6 @@ impl Serve {
                 Ok(())
             }
         });
-        let now = now();
         match verdict {
             Ok(()) => {
                 s.stats.binds.fetch_add(1, Ordering::Relaxed);
