@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 
-use crate::driver::{Answer, Cmd, Driver, now};
+use crate::driver::{Answer, Cmd, Driver, Link, SharedLink, lock_link, now};
 use crate::error::{ClientError, ConnectError};
 use crate::metrics::{Counters, SessionCounters};
 use crate::response::ResponseFuture;
@@ -227,9 +227,11 @@ impl ClientBuilder {
             notation: self.receipts.notation,
             ..self.correlator
         });
+        let link = SharedLink::default();
         tokio::spawn(manage(
             tracker.clone(),
             self,
+            link.clone(),
             cmd_rx,
             app_tx,
             first_tx,
@@ -241,6 +243,7 @@ impl ClientBuilder {
             Ok(Ok(())) => Ok((
                 Client {
                     cmds: cmd_tx,
+                    link,
                     shutdown,
                     reference: Arc::new(AtomicU16::new(1)),
                     counters,
@@ -435,6 +438,7 @@ impl SentText {
 #[derive(Clone, Debug)]
 pub struct Client {
     cmds: mpsc::Sender<Cmd>,
+    link: SharedLink,
     shutdown: Arc<AtomicBool>,
     reference: Arc<AtomicU16>,
     counters: Arc<Counters>,
@@ -473,7 +477,7 @@ impl Client {
     /// request the session refuses (wrong bind kind, not allowed...).
     #[inline]
     pub fn request(&self, body: Body) -> ResponseFuture {
-        ResponseFuture::start(&self.cmds, body)
+        ResponseFuture::start(&self.cmds, &self.link, body)
     }
 
     /// Submits one `submit_sm` (queued at once, like [`Client::request`]).
@@ -629,6 +633,7 @@ fn jitter(d: Duration, attempt: u32) -> Duration {
 async fn manage(
     tracker: Tracker,
     b: ClientBuilder,
+    link: SharedLink,
     mut cmds: mpsc::Receiver<Cmd>,
     app: mpsc::Sender<ClientEvent>,
     first: oneshot::Sender<Result<(), ConnectError>>,
@@ -671,14 +676,13 @@ async fn manage(
                 );
                 // A request that never went out on the last connection waits for this bind.
                 driver.parked = parked.take();
+                *lock_link(&link) = Some(Link::new(driver, io));
+                let slot = link.clone();
                 let mut task = tokio::spawn(
-                    async move {
-                        let mut d = driver;
-                        d.run(io).await;
-                        // Boxed: a task's output type is copied at every poll of the
-                        // task, and the driver is large.
-                        Box::new(d)
-                    }
+                    std::future::poll_fn(move |cx| match lock_link(&slot).as_mut() {
+                        Some(l) => l.poll_drive(cx),
+                        None => std::task::Poll::Ready(()),
+                    })
                     .instrument(span.clone()),
                 );
                 let mut bound = false;
@@ -741,7 +745,9 @@ async fn manage(
                         _ = tick.tick() => {
                             for e in tracker.drain() { let _ = app.send(e).await; }
                         }
-                        j = &mut task => break j.ok(),
+                        j = &mut task => {
+                            break j.ok().and_then(|()| lock_link(&link).take()).map(Link::into_driver);
+                        }
                     }
                 };
                 bound_flag.store(false, Ordering::SeqCst);

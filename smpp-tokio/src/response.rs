@@ -8,7 +8,7 @@ use smpp_proto::pdu::Body;
 use smpp_proto::session::{Outcome, SendError};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::driver::Cmd;
+use crate::driver::{Cmd, SharedLink};
 use crate::error::ClientError;
 
 type Waiting = Pin<Box<dyn Future<Output = Result<Outcome, ClientError>> + Send>>;
@@ -45,10 +45,28 @@ impl core::fmt::Debug for ResponseFuture {
 }
 
 impl ResponseFuture {
-    /// Queues `body` on `cmds`.
+    /// Sends `body` from the caller's task when the connection can take it at once
+    /// and nothing is queued ahead of it; queues it on `cmds` otherwise.
     #[inline]
-    pub(crate) fn start(cmds: &mpsc::Sender<Cmd>, body: Body) -> Self {
+    pub(crate) fn start(cmds: &mpsc::Sender<Cmd>, link: &SharedLink, body: Body) -> Self {
         let (done, rx) = oneshot::channel();
+        // Every permit free means no command is waiting in the queue: sending directly
+        // cannot overtake one. A busy lock (the driver task at work on another thread)
+        // means the queue.
+        let (body, done) = if cmds.capacity() == cmds.max_capacity() {
+            match link.try_lock() {
+                Ok(mut g) => match g.as_mut() {
+                    Some(l) => match l.try_request(body, done) {
+                        Ok(()) => return Self(State::Sent(rx)),
+                        Err(back) => back,
+                    },
+                    None => (body, done),
+                },
+                Err(_) => (body, done),
+            }
+        } else {
+            (body, done)
+        };
         match cmds.try_send(Cmd::Request { body, done }) {
             Ok(()) => Self(State::Sent(rx)),
             Err(mpsc::error::TrySendError::Closed(_)) => {

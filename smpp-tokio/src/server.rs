@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::Instrument;
 
-use crate::driver::{Cmd, Driver, Work, now};
+use crate::driver::{Cmd, Driver, Link, Work, now};
 use crate::tls::{MaybeTls, TlsAccept};
 
 /// A bind attempt, for the [`Authenticator`].
@@ -555,7 +555,7 @@ async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch:
         cmds: cmd_tx,
         ctx: None,
     };
-    let mut d =
+    let d =
         Driver::new(Session::new(s.config.clone(), now()), cmd_rx, ans_rx, ev_tx).with_serve(serve);
     s.all_conns().insert(id, cmd_tx_all.clone());
     if *stop.borrow() {
@@ -563,8 +563,11 @@ async fn connection(s: Arc<Shared>, io: MaybeTls, peer: SocketAddr, stop: watch:
         let _ = cmd_tx_all.try_send(Cmd::Shutdown);
     }
     let span = tracing::debug_span!("smpp_conn", %peer, id);
-    d.run(io).instrument(span).await;
-    if let Some(c) = d.serve.and_then(|sv| sv.ctx) {
+    let mut link = Link::new(d, io);
+    std::future::poll_fn(|cx| link.poll_drive(cx))
+        .instrument(span)
+        .await;
+    if let Some(c) = link.into_driver().serve.and_then(|sv| sv.ctx) {
         let mut m = s.lock();
         if let Some(list) = m.get_mut(&*c.system_id) {
             list.retain(|x| x.id != id);
