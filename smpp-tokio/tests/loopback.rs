@@ -685,3 +685,57 @@ async fn shutdown_unbinds_bound_and_closes_unbound_connections() {
     }
     assert_eq!(s.binds("user"), 0);
 }
+
+/// Requests made from many threads at once (a multi-threaded runtime): some go out
+/// from the caller's task, some through the command queue when the connection is busy
+/// on another thread; every one resolves once, with its own response, and the order
+/// each task made them in is the order the server saw them in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_from_many_threads_each_get_their_own_response() {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<HashMap<u32, Vec<u32>>>> = Arc::default();
+    let seen2 = seen.clone();
+    let s = Server::builder()
+        .sync_handler(move |_, body| match body {
+            Body::SubmitSm(sm) => {
+                let text = String::from_utf8_lossy(sm.short_message.as_ref()).into_owned();
+                let (task, n) = text.split_once('/').expect("task/n");
+                let (task, n): (u32, u32) = (task.parse().unwrap(), n.parse().unwrap());
+                seen2.lock().unwrap().entry(task).or_default().push(n);
+                Reply::ok(Body::SubmitSmResp(MessageIdResp::new(text)))
+            }
+            _ => Reply::error(CommandStatus::InvCmdId),
+        })
+        .listen("127.0.0.1:0")
+        .await
+        .unwrap();
+    let (c, _ev) = client(&s).window(4).connect().await.unwrap();
+    let tasks: Vec<_> = (0..8u32)
+        .map(|task| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                for n in 0..300u32 {
+                    let text = format!("{task}/{n}");
+                    let o = c
+                        .submit(smpp_proto::pdu::SubmitSm::new(
+                            "1",
+                            "2",
+                            text.clone().into_bytes(),
+                        ))
+                        .await
+                        .unwrap();
+                    assert_eq!(o.message_id(), Some(text.as_bytes()), "{o:?}");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 8);
+    for (task, ns) in seen.iter() {
+        assert_eq!(*ns, (0..300).collect::<Vec<_>>(), "task {task}");
+    }
+}
