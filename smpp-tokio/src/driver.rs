@@ -449,7 +449,15 @@ impl Driver {
     where
         S: AsyncRead + AsyncWrite + ?Sized,
     {
-        let mut waiting = Waiting::default();
+        // A waker registered in an earlier wake-up is still registered while its source
+        // has nothing: the command queue while it is empty and open, the timer until it
+        // fires. Those are not polled again (a poll that returns `Pending` costs a
+        // waker registration each time).
+        let mut waiting = Waiting {
+            cmds: r.cmds_registered && self.cmds.is_empty() && !self.cmds.is_closed(),
+            timer: r.timer_registered && !sleep.is_elapsed(),
+            ..Waiting::default()
+        };
         // The clock is read at most once per pass, and only by a pass that needs it.
         let mut clock = Clock(None);
         loop {
@@ -470,6 +478,7 @@ impl Driver {
                 }
                 if !waiting.cmds && self.parked.is_none() && r.cmds_open {
                     waiting.cmds = self.poll_commands(cx, clock.now(), r) == Flow::Waiting;
+                    r.cmds_registered = waiting.cmds;
                     busy = true;
                 }
                 if !waiting.answers && r.answers_open && self.session.awaiting_answers() > 0 {
@@ -490,7 +499,7 @@ impl Driver {
             if r.closed && r.wbuf.is_empty() {
                 return Poll::Ready(());
             }
-            if busy {
+            if busy || std::mem::take(&mut r.sent_directly) {
                 // Re-arm only for an earlier deadline: with a response timer per
                 // request the earliest deadline moves later with every answer, and
                 // resetting the tokio timer each time costs a timer-wheel update per
@@ -501,12 +510,14 @@ impl Driver {
                         sleep.as_mut().reset(tokio::time::Instant::from_std(d));
                         r.armed = Some(d);
                         waiting.timer = false;
+                        r.timer_registered = false;
                     }
                 }
             }
             if !waiting.timer && r.armed.is_some() {
                 match sleep.as_mut().poll(cx) {
                     Poll::Ready(()) => {
+                        r.timer_registered = false;
                         let t = now();
                         if self.retry_at.is_some_and(|at| at <= t) {
                             self.retry_parked(t);
@@ -528,7 +539,10 @@ impl Driver {
                         clock.0 = None;
                         continue;
                     }
-                    Poll::Pending => waiting.timer = true,
+                    Poll::Pending => {
+                        waiting.timer = true;
+                        r.timer_registered = true;
+                    }
                 }
             }
             // Pending only once every enabled source is waiting.
@@ -594,6 +608,9 @@ where
                 armed: None,
                 answers_open: true,
                 cmds_open: true,
+                cmds_registered: false,
+                timer_registered: false,
+                sent_directly: false,
             },
             waker: None,
             stage: Stage::Running,
@@ -660,6 +677,7 @@ where
         // (their responses just came in): the driver writes them all in one go.
         let idle = d.session.in_flight() == 0;
         d.apply(t, Cmd::Request { body, done });
+        r.sent_directly = true;
         r.closed |= d.drain_events(t);
         let wake = !idle || r.closed || {
             let mut cx = Context::from_waker(Waker::noop());
@@ -721,6 +739,13 @@ struct Run {
     armed: Option<Instant>,
     answers_open: bool,
     cmds_open: bool,
+    /// The command queue returned `Pending` last time it was polled.
+    cmds_registered: bool,
+    /// The timer returned `Pending` last time it was polled (and was not reset since).
+    timer_registered: bool,
+    /// A handle sent a request since the last pass ([`Link::try_request`]): the
+    /// session's deadline may have moved.
+    sent_directly: bool,
 }
 
 /// What polling one source did.
