@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use smpp_proto::pdu::{Bind, Body};
@@ -279,53 +278,40 @@ impl Driver {
         }
     }
 
-    /// Writes what is pending, taking the session's next transmit each time the last
-    /// one is out, until the session has nothing more or the socket is full.
+    /// Writes what the session has to send, straight from its buffer, until it has
+    /// nothing more or the socket is full.
     fn flush<S>(&mut self, cx: &mut Context<'_>, mut io: Pin<&mut S>, r: &mut Run) -> Flow
     where
         S: AsyncWrite + ?Sized,
     {
         let mut flow = Flow::Idle;
         while !r.write_failed {
-            if r.wbuf.is_empty() {
-                match self.session.poll_transmit() {
-                    Some(b) => r.wbuf = b,
-                    None => break,
-                }
+            let out = self.session.pending_transmit();
+            if out.is_empty() {
+                break;
             }
-            match io.as_mut().poll_write(cx, &r.wbuf) {
+            match io.as_mut().poll_write(cx, out) {
+                Poll::Ready(Ok(n)) if n > 0 => self.session.advance_transmit(n),
                 Poll::Ready(res) => {
-                    flow = Flow::Progress;
-                    if self.wrote(res, &mut r.wbuf, &mut r.eof) {
-                        r.write_failed = true;
+                    if let Err(e) = res {
+                        tracing::debug!(error = %e, "write failed");
+                    }
+                    r.write_failed = true;
+                    if !r.eof {
+                        r.eof = true;
+                        self.session.handle_eof(now());
                     }
                 }
                 Poll::Pending => return Flow::Waiting,
             }
+            flow = Flow::Progress;
         }
         flow
     }
 
-    /// Applies a write's result. Returns true when the transport failed (the session
-    /// was told: `handle_eof`).
-    fn wrote(&mut self, r: std::io::Result<usize>, wbuf: &mut Bytes, eof: &mut bool) -> bool {
-        match r {
-            // Drop the buffer at once so the session can reuse its memory.
-            Ok(n) if n >= wbuf.len() => *wbuf = Bytes::new(),
-            Ok(n) if n > 0 => bytes::Buf::advance(wbuf, n),
-            r => {
-                if let Err(e) = r {
-                    tracing::debug!(error = %e, "write failed");
-                }
-                *wbuf = Bytes::new();
-                if !*eof {
-                    *eof = true;
-                    self.session.handle_eof(now());
-                }
-                return true;
-            }
-        }
-        false
+    /// Whether bytes are still to be written (none can be once a write failed).
+    fn unwritten(&self, r: &Run) -> bool {
+        !r.write_failed && !self.session.pending_transmit().is_empty()
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -425,9 +411,7 @@ impl Driver {
                 .handle_bytes(t, &r.rbuf[start..start + READ_SLICE]);
             start += READ_SLICE;
             r.closed |= self.drain_events(t);
-            if r.wbuf.is_empty() {
-                let _ = self.flush(cx, io.as_mut(), r);
-            }
+            let _ = self.flush(cx, io.as_mut(), r);
         }
         self.session.handle_bytes(t, &r.rbuf[start..n]);
         Flow::Progress
@@ -496,7 +480,7 @@ impl Driver {
             if !waiting.write {
                 waiting.write = self.flush(cx, io.as_mut(), r) == Flow::Waiting;
             }
-            if r.closed && r.wbuf.is_empty() {
+            if r.closed && !self.unwritten(r) {
                 return Poll::Ready(());
             }
             if busy || std::mem::take(&mut r.sent_directly) {
@@ -528,7 +512,7 @@ impl Driver {
                         if !waiting.write {
                             waiting.write = self.flush(cx, io.as_mut(), r) == Flow::Waiting;
                         }
-                        if r.closed && r.wbuf.is_empty() {
+                        if r.closed && !self.unwritten(r) {
                             return Poll::Ready(());
                         }
                         r.armed = self.deadline();
@@ -553,7 +537,7 @@ impl Driver {
                             && r.answers_open
                             && self.session.awaiting_answers() > 0)
                         || (!waiting.work && !self.work.is_empty())))
-                || (!waiting.write && !r.wbuf.is_empty() && !r.write_failed)
+                || (!waiting.write && self.unwritten(r))
                 || (!waiting.timer && r.armed.is_some());
             if !again {
                 self.sync_counters();
@@ -601,7 +585,6 @@ where
             sleep: Box::pin(tokio::time::sleep(std::time::Duration::from_secs(3600))),
             run: Run {
                 rbuf: vec![0; 64 * 1024],
-                wbuf: Bytes::new(),
                 eof: false,
                 write_failed: false,
                 closed,
@@ -665,7 +648,6 @@ where
         if self.stage != Stage::Running
             || r.closed
             || r.write_failed
-            || !r.wbuf.is_empty()
             || d.parked.is_some()
             || !d.session.can_send()
         {
@@ -727,13 +709,11 @@ impl<S> Link<S> {
 struct Run {
     /// Reused for every read.
     rbuf: Vec<u8>,
-    /// The transmit being written.
-    wbuf: Bytes,
     /// The peer closed or the transport failed: nothing more is read.
     eof: bool,
     /// A write failed: nothing more is written.
     write_failed: bool,
-    /// The session reported `Closed`: the run ends once `wbuf` is written.
+    /// The session reported `Closed`: the run ends once its last bytes are written.
     closed: bool,
     /// The deadline the timer is set for.
     armed: Option<Instant>,

@@ -868,6 +868,42 @@ impl Session {
         Some(b)
     }
 
+    /// The bytes waiting to be written, left in the session: the borrowing alternative
+    /// to [`Session::poll_transmit`] for an adapter that writes straight from the
+    /// session's buffer (no allocation, no reference counting per write). Write what
+    /// the transport takes, then report it with [`Session::advance_transmit`]; PDUs
+    /// queued meanwhile are appended behind the unwritten bytes. Empty when nothing is
+    /// waiting.
+    ///
+    /// ```
+    /// # use std::time::Instant;
+    /// # use smpp_proto::session::{BindKind, Session, SessionConfig};
+    /// # use smpp_proto::pdu::Bind;
+    /// let now = Instant::now();
+    /// let mut s = Session::new(SessionConfig::esme(), now);
+    /// s.bind(now, BindKind::Transceiver, Bind::new("user", "secret")).unwrap();
+    /// let len = s.pending_transmit().len();
+    /// assert!(len > 16);
+    /// // Suppose the socket took 10 octets, then the rest.
+    /// s.advance_transmit(10);
+    /// assert_eq!(s.pending_transmit().len(), len - 10);
+    /// s.advance_transmit(len - 10);
+    /// assert!(s.pending_transmit().is_empty());
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn pending_transmit(&self) -> &[u8] {
+        self.out.pending()
+    }
+
+    /// Reports that the first `n` octets of [`Session::pending_transmit`] were written.
+    #[inline]
+    pub fn advance_transmit(&mut self, n: usize) {
+        let n = n.min(self.out.len());
+        self.out.advance(n);
+        self.stats.bytes_sent += n as u64;
+    }
+
     /// The next event. Call until `None` after every `handle_*` or command.
     /// [`Event::Closed`] is the last one ever returned.
     #[must_use]

@@ -38,6 +38,22 @@ impl Outbound {
     }
 
     /// Everything queued, as one chunk of whole PDUs.
+    #[inline]
+    pub(crate) fn pending(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Drops the first `n` octets (written). Once everything is written the buffer is
+    /// reused from its start.
+    #[inline]
+    pub(crate) fn advance(&mut self, n: usize) {
+        if n >= self.buf.len() {
+            self.buf.clear();
+        } else {
+            bytes::Buf::advance(&mut self.buf, n);
+        }
+    }
+
     pub(crate) fn take(&mut self) -> Option<Bytes> {
         if self.buf.is_empty() {
             None
