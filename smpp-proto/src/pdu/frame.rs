@@ -166,7 +166,15 @@ pub fn peek_frame(buf: &[u8], limits: &FrameLimits) -> Result<Option<Header>, Fr
 pub struct FrameDecoder {
     buf: BytesMut,
     limits: FrameLimits,
+    /// Something was pushed before: growth from now on is by blocks.
+    used: bool,
 }
+
+/// How much a decoder that has to allocate grows by at least (after its first push).
+/// Frames handed out share the buffer, so while the application still holds one, room
+/// for the next read cannot be reclaimed in place and a new buffer is needed; growing
+/// by a block keeps that to one allocation per many reads instead of one per read.
+pub(crate) const GROW_BLOCK: usize = 16 * 1024;
 
 impl FrameDecoder {
     /// A decoder with the given limits.
@@ -175,11 +183,23 @@ impl FrameDecoder {
         Self {
             buf: BytesMut::new(),
             limits,
+            used: false,
         }
     }
 
     /// Appends received bytes.
     pub fn push(&mut self, data: &[u8]) {
+        if self.buf.capacity() - self.buf.len() < data.len() && !self.buf.try_reclaim(data.len()) {
+            // The first push reserves only what it brings: nothing is reserved on the
+            // strength of a length field not yet checked.
+            let more = if self.used {
+                data.len().max(GROW_BLOCK)
+            } else {
+                data.len()
+            };
+            self.buf.reserve(more);
+        }
+        self.used = true;
         self.buf.extend_from_slice(data);
     }
 

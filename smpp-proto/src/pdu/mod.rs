@@ -47,7 +47,7 @@ mod command_id;
 mod command_status;
 mod error;
 mod fields;
-mod frame;
+pub(crate) mod frame;
 mod primitives;
 mod tlv;
 mod tlv_tag;
