@@ -111,6 +111,8 @@ pub(crate) struct Driver {
     pub(crate) serve: Option<Serve>,
     /// Async handlers' answers that were not ready at once.
     work: Work,
+    /// `drain_events` completed a request's oneshot.
+    completed: bool,
 }
 
 impl Driver {
@@ -135,6 +137,7 @@ impl Driver {
             seen: Seen::default(),
             serve: None,
             work: Work::new(),
+            completed: false,
         }
     }
 
@@ -241,6 +244,7 @@ impl Driver {
             match ev {
                 Event::Response { sequence, outcome } => {
                     if let Some(done) = self.pending.remove(&sequence.0) {
+                        self.completed = true;
                         let _ = done.send(Ok(outcome));
                     } else {
                         let _ = self.events.send(Event::Response { sequence, outcome });
@@ -452,7 +456,19 @@ impl Driver {
                 waiting.read = flow == Flow::Waiting;
                 if flow == Flow::Progress {
                     busy = true;
+                    self.completed = false;
                     r.closed |= self.drain_events(t);
+                    if self.completed && !r.closed {
+                        // Responses went to their requesters, whose tasks are woken:
+                        // let them run now (they send their next requests straight from
+                        // their task) and do the rest of this pass, the bookkeeping,
+                        // after them, off the round trip's critical path. What this
+                        // pass produced is written first.
+                        let _ = self.flush(cx, io.as_mut(), r);
+                        r.deferred = true;
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
                 }
             }
             if !r.closed {
@@ -483,7 +499,7 @@ impl Driver {
             if r.closed && !self.unwritten(r) {
                 return Poll::Ready(());
             }
-            if busy || std::mem::take(&mut r.sent_directly) {
+            if busy || std::mem::take(&mut r.sent_directly) || std::mem::take(&mut r.deferred) {
                 // Re-arm only for an earlier deadline: with a response timer per
                 // request the earliest deadline moves later with every answer, and
                 // resetting the tokio timer each time costs a timer-wheel update per
@@ -594,6 +610,7 @@ where
                 cmds_registered: false,
                 timer_registered: false,
                 sent_directly: false,
+                deferred: false,
             },
             waker: None,
             stage: Stage::Running,
@@ -726,6 +743,9 @@ struct Run {
     /// A handle sent a request since the last pass ([`Link::try_request`]): the
     /// session's deadline may have moved.
     sent_directly: bool,
+    /// The last pass stopped early to let requesters run: its bookkeeping (deadline,
+    /// timer) is still to do.
+    deferred: bool,
 }
 
 /// What polling one source did.
