@@ -466,7 +466,9 @@ impl Client {
     }
 
     /// Sends any request; the returned future resolves to its one outcome. The request
-    /// is queued at once, before the future is polled (see [`ResponseFuture`]). While
+    /// is handed over at once, before the future is polled (see [`ResponseFuture`]):
+    /// straight into the session when nothing is queued ahead of it and the window has
+    /// room, otherwise into the command queue, in order. While
     /// the connection is down the request waits for the reconnect; in flight at a drop it resolves as
     /// [`Outcome::ConnectionLost`] and is never resent by the client. A request the client
     /// never sent because it stopped (unbind, close, reconnect disabled) fails with

@@ -1,9 +1,9 @@
 //! # smpp-tokio
 //!
 //! A thin tokio adapter around [`smpp_proto`]'s sans-IO session: one task per connection
-//! runs a `select!` loop (read while the session wants bytes, write the coalesced
-//! transmit, sleep until the session's deadline, take commands from handles) and holds no
-//! protocol logic.
+//! drives it (read while the session wants bytes, write the coalesced transmit, sleep
+//! until the session's deadline, take commands from handles) and holds no protocol
+//! logic.
 //!
 //! * [`ClientBuilder`] / [`Client`]: an ESME over TCP or TLS with automatic
 //!   `enquire_link`, reconnect with back-off and jitter, `submit` resolving to exactly one
@@ -16,10 +16,14 @@
 //!   request; an async [`ServerBuilder::handler`] is polled once in place and only a
 //!   handler that really waits is driven further by the driver.
 //!
-//! Requests are queued when [`Client::request`] / [`Client::submit`] is called and the
-//! returned [`ResponseFuture`] (a channel receiver, 40 octets) resolves to the one
+//! Requests are handed over when [`Client::request`] / [`Client::submit`] is called and
+//! the returned [`ResponseFuture`] (a channel receiver, 40 octets) resolves to the one
 //! outcome, so thousands of submits can be in flight from one task without copying
-//! large future state on every `.await`.
+//! large future state on every `.await`. As in quinn, the handles share the
+//! connection's state with its driver (behind a mutex): when nothing is queued ahead
+//! and the window has room, the request is encoded into the session from the caller's
+//! own task (and, on an idle link, written at once) instead of crossing to the driver
+//! task through the command queue; otherwise it waits in that queue, in order.
 //!
 //! * [`PoolBuilder`] / [`Pool`]: several binds across several hosts at once (GatewayAPI
 //!   and Vonage ask for two hosts, 8x8 allows 4 binds per system_id), submits spread by
