@@ -156,6 +156,7 @@ impl Driver {
         self
     }
 
+    #[inline]
     fn sync_counters(&mut self) {
         if let Some(c) = &self.counters {
             c.sync(
@@ -240,6 +241,7 @@ impl Driver {
     }
 
     /// Events out; responses complete their oneshot. Returns true once `Closed` was seen.
+    #[inline]
     fn drain_events(&mut self, now: Instant) -> bool {
         let mut closed = false;
         while let Some(ev) = self.session.poll_event() {
@@ -284,6 +286,7 @@ impl Driver {
         }
     }
 
+    #[inline]
     fn deadline(&self) -> Option<Instant> {
         match (self.session.poll_timeout(), self.retry_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
