@@ -748,7 +748,11 @@ async fn manage(
                             for e in tracker.drain() { let _ = app.send(e).await; }
                         }
                         j = &mut task => {
-                            break j.ok().and_then(|()| lock_link(&link).take()).map(Link::into_driver);
+                            // Taken out either way: should the driver task have died, the
+                            // link's pending requests are dropped with it (their futures
+                            // resolve `Closed`) and no handle writes into it any more.
+                            let l = lock_link(&link).take();
+                            break j.ok().and(l).map(Link::into_driver);
                         }
                     }
                 };
