@@ -282,7 +282,8 @@ impl Shared {
                 }
             }
         }
-        wake |= needs_session_thread(conn, link.armed);
+        // Queued requests (or an unbind) may fit now that responses freed the window.
+        wake |= !link.queue.is_empty() || needs_session_thread(conn, link.armed);
         drop(g);
         for (done, outcome) in ready.drain(..) {
             done.send(Ok(outcome));
