@@ -3,11 +3,23 @@
 //!
 //! One `std::sync::mpsc` channel carries everything the session thread waits for:
 //! [`Msg::Bytes`] / [`Msg::Eof`] from the connection's reader thread (blocking reads on
-//! a `try_clone()` of the socket) and [`Msg::Command`] from the application's handles.
-//! Each turn the session thread waits with `recv_timeout(deadline - now)`, applies what
-//! came (or `handle_timeout`), then drains the session: transmits (written with the
-//! socket's write timeout), events, and the next deadline. While the session thread is
-//! busy writing, the reader keeps reading, so two peers that both write cannot deadlock.
+//! a `try_clone()` of the socket), [`Msg::Command`] from the application's handles and
+//! [`Msg::Wake`] when a shortcut below left it work. Each turn the session thread waits
+//! with `recv_timeout(deadline - now)`, applies what came (or `handle_timeout`), then
+//! drains the session: transmits (written with the socket's write timeout), events, and
+//! the next deadline. While the session thread is busy writing, the reader keeps
+//! reading, so two peers that both write cannot deadlock.
+//!
+//! The connection (session, socket, queue) sits in a [`Link`] behind a mutex shared with
+//! the handles and the reader ([`Shared`]); the session thread holds it while it works,
+//! not while it waits. Two shortcuts save the hops through the session thread on plain
+//! TCP, both with `try_lock` only (a busy lock means the ordinary path, so neither
+//! the caller nor the reader ever waits for the session thread's writes):
+//!
+//! * [`Shared::try_request`]: the caller's thread sends a request itself when no command
+//!   is in the channel or the queue ahead of it and the session can send.
+//! * [`Shared::try_bytes`]: the reader thread hands bytes to the session itself when no
+//!   earlier read waits in the channel, and completes the responses' callers.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read as _, Write as _};
@@ -167,6 +179,10 @@ impl Shared {
     /// its bytes to the socket from here (plain TCP; TLS stays with the session thread).
     /// The session thread is woken only when something is left for it. Gives the
     /// request back otherwise.
+    #[allow(
+        clippy::result_large_err,
+        reason = "a request not taken is handed back whole, not boxed (no allocation)"
+    )]
     pub(crate) fn try_request(&self, body: Body, done: Done) -> Result<(), (Body, Done)> {
         if self.in_channel.load(Ordering::SeqCst) != 0 {
             return Err((body, done));
