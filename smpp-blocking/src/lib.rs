@@ -5,17 +5,16 @@
 //! `enquire_link`, windows, timeouts, exactly one outcome per request) is the core's.
 //!
 //! ```text
-//!  app thread ── request, nothing queued ahead: send_request + write (timeout) ──┐
-//!      │  (otherwise) Msg::Command                                              v
-//!      v                                                                       socket
-//!  one mpsc channel ─> session thread ── write (timeout) ───────────────────────> ^
-//!      ^  (recv_timeout(deadline - now))                                        │
-//!      │ Msg::Bytes / Msg::Wake                                                 │
-//!  reader thread ── blocking read on a try_clone() of the socket ───────────────┘
-//!      └─ nothing queued ahead: handle_bytes, responses straight to their callers
+//!  app threads ── request: nothing queued ahead? ── yes: send_request + write ──> socket
+//!                   │ no: Msg::Command                        (write timeout)       ^
+//!                   v                                                               │
+//!  reader thread ─Msg::Bytes─> one mpsc channel ─> session thread ── write (timeout) ┘
+//!   (blocking read on a        (recv_timeout(deadline - now))
+//!    try_clone() of the socket; nothing queued ahead: handle_bytes itself, responses
+//!    straight to their callers, Msg::Wake when the session thread has work left)
 //!
-//!  Session, queue and socket writes live in one Mutex<Link> shared by all three;
-//!  the session thread holds it while it works, never while it waits.
+//!  The Session, the request queue and the socket's write side sit in one Mutex<Link>
+//!  shared by the three; the session thread holds it while it works, not while it waits.
 //! ```
 //!
 //! * One **reader thread** per connection does blocking reads on a `try_clone()` of the
