@@ -289,3 +289,40 @@ fn requests_from_many_threads_each_get_their_own_response() {
         assert!(matches!(c.unbind().unwrap(), Outcome::Ok(_)));
     }
 }
+
+#[test]
+fn close_while_many_threads_submit_resolves_every_request_once() {
+    let rt = runtime();
+    let s = rt
+        .block_on(Server::builder().listen("127.0.0.1:0"))
+        .unwrap();
+    let (c, _events) = ClientBuilder::new(s.local_addr().to_string())
+        .window(2)
+        .call_timeout(Duration::from_secs(5))
+        .connect()
+        .unwrap();
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                let mut accepted = 0usize;
+                loop {
+                    match c.submit(sm()) {
+                        Ok(Outcome::Ok(_)) => accepted += 1,
+                        Ok(Outcome::ConnectionLost) => {}
+                        Err(ClientError::Closed) => return accepted,
+                        other => panic!("{other:?}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let t = Instant::now();
+    c.close();
+    let accepted: usize = threads.into_iter().map(|h| h.join().unwrap()).sum();
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert!(accepted > 0);
+    // Every request the server answered was reported accepted, or lost by the close.
+    assert!(s.stats().requests.load(Ordering::Relaxed) >= accepted as u64);
+}
