@@ -442,16 +442,7 @@ impl Client {
         }
     }
 
-    fn enqueue(
-        &self,
-        body: Body,
-        tx: &mpsc::Sender<(usize, Result<Outcome, SendError>)>,
-        index: usize,
-    ) -> Result<(), ClientError> {
-        let done = Done {
-            tx: tx.clone(),
-            index,
-        };
+    fn enqueue(&self, body: Body, done: Done) -> Result<(), ClientError> {
         // Sent from this thread when nothing is queued ahead; queued otherwise.
         let Err((body, done)) = self.inner.shared.try_request(body, done) else {
             return Ok(());
@@ -477,8 +468,7 @@ impl Client {
     /// [`ClientError::Timeout`] when no outcome came within the call timeout.
     pub fn request(&self, body: Body) -> Result<Outcome, ClientError> {
         let (tx, rx) = mpsc::channel();
-        self.enqueue(body, &tx, 0)?;
-        drop(tx);
+        self.enqueue(body, Done { tx, index: 0 })?;
         self.wait(&rx).map(|(_, o)| o)
     }
 
@@ -508,7 +498,11 @@ impl Client {
                 let Some(body) = bodies.next() else { break };
                 let index = out.len();
                 out.push(None);
-                match self.enqueue(body, &tx, index) {
+                let done = Done {
+                    tx: tx.clone(),
+                    index,
+                };
+                match self.enqueue(body, done) {
                     Ok(()) => in_flight += 1,
                     Err(e) => {
                         if let Some(slot) = out.get_mut(index) {
