@@ -13,7 +13,7 @@ use smpp_proto::session::{
     BindKind, CloseReason, Outcome, RateLimit, ReplyToken, SendError, SessionConfig,
 };
 
-use crate::conn::{Cmd, Done, Msg, Runner};
+use crate::conn::{Cmd, Done, Msg, Runner, Shared};
 use crate::error::{ClientError, ConnectError};
 use crate::tls::TlsConnect;
 
@@ -222,15 +222,16 @@ impl ClientBuilder {
         let (app_tx, app_rx) = mpsc::channel();
         let (first_tx, first_rx) = mpsc::sync_channel(1);
         let limit = self.connect_timeout + self.config.bind_timeout + Duration::from_secs(1);
+        let shared = Arc::new(Shared::new(tx));
         let inner = Inner {
-            tx: tx.clone(),
+            shared: shared.clone(),
             reference: AtomicU16::new(1),
             call_timeout: self.call_timeout,
             close_timeout: self.close_timeout,
             window: self.config.window.max(1),
             thread: Mutex::new(None),
         };
-        let runner = Runner::new(self, rx, tx, app_tx, first_tx);
+        let runner = Runner::new(self, rx, shared, app_tx, first_tx);
         let handle = std::thread::Builder::new()
             .name("smpp-session".into())
             .spawn(move || runner.run())?;
@@ -386,7 +387,7 @@ fn send_error(e: SendError) -> ClientError {
 }
 
 struct Inner {
-    tx: mpsc::Sender<Msg>,
+    shared: Arc<Shared>,
     reference: AtomicU16,
     call_timeout: Duration,
     close_timeout: Duration,
@@ -397,7 +398,7 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         let deadline = Instant::now() + self.close_timeout;
-        let _ = self.tx.send(Msg::Command(Cmd::Shutdown { deadline }));
+        let _ = self.shared.send(Cmd::Shutdown { deadline });
         let handle = self
             .thread
             .get_mut()
@@ -441,24 +442,20 @@ impl Client {
         }
     }
 
-    fn enqueue(
-        &self,
-        body: Body,
-        tx: &mpsc::Sender<(usize, Result<Outcome, SendError>)>,
-        index: usize,
-    ) -> Result<(), ClientError> {
+    fn enqueue(&self, body: Body, done: Done) -> Result<(), ClientError> {
+        // Sent from this thread when nothing is queued ahead; queued otherwise.
+        let Err((body, done)) = self.inner.shared.try_request(body, done) else {
+            return Ok(());
+        };
         let cmd = Cmd::Request {
             body,
-            done: Done {
-                tx: tx.clone(),
-                index,
-            },
+            done,
             give_up: Instant::now() + self.inner.call_timeout,
         };
         self.inner
-            .tx
-            .send(Msg::Command(cmd))
-            .map_err(|_| ClientError::Closed)
+            .shared
+            .send(cmd)
+            .map_err(|()| ClientError::Closed)
     }
 
     /// Sends any request and blocks until its one outcome (at most the call timeout).
@@ -471,8 +468,7 @@ impl Client {
     /// [`ClientError::Timeout`] when no outcome came within the call timeout.
     pub fn request(&self, body: Body) -> Result<Outcome, ClientError> {
         let (tx, rx) = mpsc::channel();
-        self.enqueue(body, &tx, 0)?;
-        drop(tx);
+        self.enqueue(body, Done { tx, index: 0 })?;
         self.wait(&rx).map(|(_, o)| o)
     }
 
@@ -502,7 +498,11 @@ impl Client {
                 let Some(body) = bodies.next() else { break };
                 let index = out.len();
                 out.push(None);
-                match self.enqueue(body, &tx, index) {
+                let done = Done {
+                    tx: tx.clone(),
+                    index,
+                };
+                match self.enqueue(body, done) {
                     Ok(()) => in_flight += 1,
                     Err(e) => {
                         if let Some(slot) = out.get_mut(index) {
@@ -585,17 +585,17 @@ impl Client {
     pub fn unbind(&self) -> Result<Outcome, ClientError> {
         let (tx, rx) = mpsc::channel();
         self.inner
-            .tx
-            .send(Msg::Command(Cmd::Unbind {
+            .shared
+            .send(Cmd::Unbind {
                 done: Some(Done { tx, index: 0 }),
-            }))
-            .map_err(|_| ClientError::Closed)?;
+            })
+            .map_err(|()| ClientError::Closed)?;
         self.wait(&rx).map(|(_, o)| o)
     }
 
     /// Closes the connection at once (in-flight requests resolve as connection lost) and
     /// stops reconnecting. Does not block.
     pub fn close(&self) {
-        let _ = self.inner.tx.send(Msg::Command(Cmd::Close));
+        let _ = self.inner.shared.send(Cmd::Close);
     }
 }

@@ -3,18 +3,30 @@
 //!
 //! One `std::sync::mpsc` channel carries everything the session thread waits for:
 //! [`Msg::Bytes`] / [`Msg::Eof`] from the connection's reader thread (blocking reads on
-//! a `try_clone()` of the socket) and [`Msg::Command`] from the application's handles.
-//! Each turn the session thread waits with `recv_timeout(deadline - now)`, applies what
-//! came (or `handle_timeout`), then drains the session: transmits (written with the
-//! socket's write timeout), events, and the next deadline. While the session thread is
-//! busy writing, the reader keeps reading, so two peers that both write cannot deadlock.
+//! a `try_clone()` of the socket), [`Msg::Command`] from the application's handles and
+//! [`Msg::Wake`] when a shortcut below left it work. Each turn the session thread waits
+//! with `recv_timeout(deadline - now)`, applies what came (or `handle_timeout`), then
+//! drains the session: transmits (written with the socket's write timeout), events, and
+//! the next deadline. While the session thread is busy writing, the reader keeps
+//! reading, so two peers that both write cannot deadlock.
+//!
+//! The connection (session, socket, queue) sits in a [`Link`] behind a mutex shared with
+//! the handles and the reader ([`Shared`]); the session thread holds it while it works,
+//! not while it waits. Two shortcuts save the hops through the session thread on plain
+//! TCP, both with `try_lock` only (a busy lock means the ordinary path, so neither
+//! the caller nor the reader ever waits for the session thread's writes):
+//!
+//! * [`Shared::try_request`]: the caller's thread sends a request itself when no command
+//!   is in the channel or the queue ahead of it and the session can send.
+//! * [`Shared::try_bytes`]: the reader thread hands bytes to the session itself when no
+//!   earlier read waits in the channel, and completes the responses' callers.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use smpp_proto::pdu::{Body, SequenceNumber};
@@ -79,6 +91,235 @@ pub(crate) enum Msg {
     Eof { conn: u64 },
     /// From a handle.
     Command(Cmd),
+    /// A handle or the reader thread changed the connection's state directly and left
+    /// something for the session thread (a write, an event, an earlier deadline).
+    Wake,
+}
+
+/// What the session thread shares with the handles and the reader thread.
+pub(crate) struct Shared {
+    pub(crate) link: Mutex<Link>,
+    /// Commands other than answers sent into the channel and not yet applied: while
+    /// any is, requests go through the channel too, so none overtakes another.
+    in_channel: AtomicUsize,
+    tx: mpsc::Sender<Msg>,
+}
+
+/// The state behind [`Shared::link`]: the session thread holds the lock while it works
+/// and releases it while it waits.
+pub(crate) struct Link {
+    /// Requests (and an unbind) not yet handed to a session, in order.
+    queue: VecDeque<Cmd>,
+    /// After an unbind, close or drop: new requests are refused.
+    stopping: bool,
+    /// The current connection (`None` between connections).
+    live: Option<Live>,
+    /// When the session thread wakes by itself next (`None`: only for a message).
+    armed: Option<Instant>,
+}
+
+/// One connection: its session and the socket written to.
+struct Live {
+    id: u64,
+    conn: Conn,
+    wire: Wire,
+}
+
+fn lock(m: &Mutex<Link>) -> std::sync::MutexGuard<'_, Link> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn try_lock(m: &Mutex<Link>) -> Option<std::sync::MutexGuard<'_, Link>> {
+    match m.try_lock() {
+        Ok(g) => Some(g),
+        Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(tx: mpsc::Sender<Msg>) -> Self {
+        Self {
+            link: Mutex::new(Link {
+                queue: VecDeque::new(),
+                stopping: false,
+                live: None,
+                armed: None,
+            }),
+            in_channel: AtomicUsize::new(0),
+            tx,
+        }
+    }
+
+    /// Sends a command to the session thread.
+    pub(crate) fn send(&self, cmd: Cmd) -> Result<(), ()> {
+        let counted = !matches!(cmd, Cmd::Answer { .. });
+        if counted {
+            self.in_channel.fetch_add(1, Ordering::SeqCst);
+        }
+        self.tx.send(Msg::Command(cmd)).map_err(|_| {
+            if counted {
+                self.in_channel.fetch_sub(1, Ordering::SeqCst);
+            }
+        })
+    }
+
+    /// The session thread applied a command taken from the channel (called under the
+    /// lock, after the command took its place in the queue).
+    fn took(&self, cmd_was_answer: bool) {
+        if !cmd_was_answer {
+            let _ = self
+                .in_channel
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        }
+    }
+
+    /// The fast path of a request, on the caller's thread: when nothing is queued ahead,
+    /// the lock is free and the session can send, the request goes to the session and
+    /// its bytes to the socket from here (plain TCP; TLS stays with the session thread).
+    /// The session thread is woken only when something is left for it. Gives the
+    /// request back otherwise.
+    #[allow(
+        clippy::result_large_err,
+        reason = "a request not taken is handed back whole, not boxed (no allocation)"
+    )]
+    pub(crate) fn try_request(&self, body: Body, done: Done) -> Result<(), (Body, Done)> {
+        if self.in_channel.load(Ordering::SeqCst) != 0 {
+            return Err((body, done));
+        }
+        let Some(mut g) = try_lock(&self.link) else {
+            return Err((body, done));
+        };
+        let link = &mut *g;
+        // Checked again under the lock: a command counted now is applied after us.
+        if link.stopping || !link.queue.is_empty() || self.in_channel.load(Ordering::SeqCst) != 0 {
+            return Err((body, done));
+        }
+        let Some(live) = link.live.as_mut() else {
+            return Err((body, done));
+        };
+        let (conn, wire) = (&mut live.conn, &mut live.wire);
+        if wire.tls.is_some()
+            || wire.broken
+            || conn.closed.is_some()
+            || !conn.deferred.is_empty()
+            || !conn.session.can_send()
+        {
+            return Err((body, done));
+        }
+        let now = Instant::now();
+        // `can_send` rules out the errors a queued request waits on (window, rate,
+        // throttle, buffer): any error left is this request's outcome.
+        match conn.session.send_request(now, body) {
+            Ok(seq) => {
+                conn.pending.insert(seq.0, done);
+            }
+            Err(e) => {
+                drop(g);
+                done.send(Err(e));
+                return Ok(());
+            }
+        }
+        let mut wake = false;
+        loop {
+            let p = conn.session.pending_transmit();
+            if p.is_empty() {
+                break;
+            }
+            match (&wire.tcp).write(p) {
+                Ok(0) => wake = true,
+                Ok(n) => conn.session.advance_transmit(n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    tracing::debug!(error = %e, "write failed");
+                    wake = true;
+                }
+            }
+            if wake {
+                // The session thread ends the connection (its write fails at once).
+                wire.broken = true;
+                break;
+            }
+        }
+        wake |= conn.defer_events() || needs_session_thread(conn, link.armed);
+        drop(g);
+        if wake {
+            let _ = self.tx.send(Msg::Wake);
+        }
+        Ok(())
+    }
+
+    /// The reader thread's fast path: hands `data` read from connection `id` to the
+    /// session when nothing read earlier waits in the channel, the lock is free and the
+    /// session wants it (plain TCP only). Responses go straight to their requesters;
+    /// anything else (writes, other events, an earlier deadline) wakes the session
+    /// thread. False when the bytes must go through the channel.
+    fn try_bytes(
+        &self,
+        id: u64,
+        gate: &Gate,
+        data: &[u8],
+        ready: &mut Vec<(Done, Outcome)>,
+    ) -> bool {
+        // This read itself is counted in `queued`.
+        if gate.queued.load(Ordering::SeqCst) != 1 {
+            return false;
+        }
+        let Some(mut g) = try_lock(&self.link) else {
+            return false;
+        };
+        let link = &mut *g;
+        let Some(live) = link.live.as_mut().filter(|l| l.id == id) else {
+            return false;
+        };
+        let conn = &mut live.conn;
+        if live.wire.tls.is_some()
+            || conn.closed.is_some()
+            || !conn.held.is_empty()
+            || !conn.session.wants_read()
+        {
+            return false;
+        }
+        gate.took_one();
+        conn.session.handle_bytes(Instant::now(), data);
+        let mut wake = false;
+        while let Some(ev) = conn.session.poll_event() {
+            match ev {
+                Event::Response { sequence, outcome }
+                    if conn.deferred.is_empty() && sequence != conn.bind_seq =>
+                {
+                    if let Some(done) = conn.pending.remove(&sequence.0) {
+                        ready.push((done, outcome));
+                    }
+                }
+                ev => {
+                    conn.deferred.push_back(ev);
+                    wake = true;
+                }
+            }
+        }
+        // Queued requests (or an unbind) may fit now that responses freed the window.
+        wake |= !link.queue.is_empty() || needs_session_thread(conn, link.armed);
+        drop(g);
+        for (done, outcome) in ready.drain(..) {
+            done.send(Ok(outcome));
+        }
+        if wake {
+            let _ = self.tx.send(Msg::Wake);
+        }
+        true
+    }
+}
+
+/// Whether a change made outside the session thread leaves it work: bytes to write,
+/// reading to pause, or a deadline earlier than the one it sleeps until.
+fn needs_session_thread(conn: &Conn, armed: Option<Instant>) -> bool {
+    !conn.session.pending_transmit().is_empty()
+        || !conn.session.wants_read()
+        || conn
+            .session
+            .poll_timeout()
+            .is_some_and(|d| armed.is_none_or(|a| d < a))
 }
 
 /// Back-pressure between the session thread and a reader thread. Lock-free on the hot
@@ -149,19 +390,24 @@ impl Gate {
 fn spawn_reader(
     mut tcp: TcpStream,
     conn: u64,
-    tx: mpsc::Sender<Msg>,
+    shared: Arc<Shared>,
     gate: Arc<Gate>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name(format!("smpp-reader-{conn}"))
         .spawn(move || {
             let mut buf = vec![0u8; READ_SIZE];
+            let mut ready = Vec::new();
             while gate.wait() {
                 match tcp.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => {
-                        let data = buf.get(..n).unwrap_or_default().to_vec();
-                        if tx.send(Msg::Bytes { conn, data }).is_err() {
+                        let got = buf.get(..n).unwrap_or_default();
+                        if shared.try_bytes(conn, &gate, got, &mut ready) {
+                            continue;
+                        }
+                        let data = got.to_vec();
+                        if shared.tx.send(Msg::Bytes { conn, data }).is_err() {
                             return;
                         }
                     }
@@ -169,7 +415,7 @@ fn spawn_reader(
                     Err(_) => break,
                 }
             }
-            let _ = tx.send(Msg::Eof { conn });
+            let _ = shared.tx.send(Msg::Eof { conn });
         })
         .map(drop)
 }
@@ -228,12 +474,10 @@ pub(crate) struct Runner {
     b: ClientBuilder,
     rx: mpsc::Receiver<Msg>,
     tx: mpsc::Sender<Msg>,
+    shared: Arc<Shared>,
     app: mpsc::Sender<ClientEvent>,
     first: Option<mpsc::SyncSender<Result<(), ConnectError>>>,
-    /// Requests (and an unbind) not yet handed to a session, in order.
-    queue: VecDeque<Cmd>,
     assembler: Assembler,
-    stopping: bool,
     hard_close_at: Option<Instant>,
     conn_id: u64,
 }
@@ -242,19 +486,18 @@ impl Runner {
     pub(crate) fn new(
         b: ClientBuilder,
         rx: mpsc::Receiver<Msg>,
-        tx: mpsc::Sender<Msg>,
+        shared: Arc<Shared>,
         app: mpsc::Sender<ClientEvent>,
         first: mpsc::SyncSender<Result<(), ConnectError>>,
     ) -> Self {
         Self {
             b,
             rx,
-            tx,
+            tx: shared.tx.clone(),
+            shared,
             app,
             first: Some(first),
-            queue: VecDeque::new(),
             assembler: Assembler::default(),
-            stopping: false,
             hard_close_at: None,
             conn_id: 0,
         }
@@ -295,7 +538,7 @@ impl Runner {
             let Some(policy) = self.b.reconnect.clone() else {
                 break;
             };
-            if self.stopping {
+            if lock(&self.shared.link).stopping {
                 break;
             }
             attempt += 1;
@@ -313,14 +556,21 @@ impl Runner {
                 break;
             }
         }
-        for cmd in self.queue.drain(..) {
+        let queued = {
+            let mut link = lock(&self.shared.link);
+            link.stopping = true;
+            std::mem::take(&mut link.queue)
+        };
+        for cmd in queued {
             resolve_lost(cmd);
         }
         // Commands that came after the end are refused (later ones find the channel gone).
         while let Ok(msg) = self.rx.try_recv() {
-            if let Msg::Command(Cmd::Request { done, .. } | Cmd::Unbind { done: Some(done) }) = msg
-            {
-                done.send(Err(SendError::Closed));
+            if let Msg::Command(cmd) = msg {
+                self.shared.took(matches!(cmd, Cmd::Answer { .. }));
+                if let Cmd::Request { done, .. } | Cmd::Unbind { done: Some(done) } = cmd {
+                    done.send(Err(SendError::Closed));
+                }
             }
         }
         let _ = self.app.send(ClientEvent::Stopped);
@@ -333,26 +583,29 @@ impl Runner {
             let Some(left) = until.checked_duration_since(now).filter(|d| !d.is_zero()) else {
                 return true;
             };
-            match self.rx.recv_timeout(left) {
-                Ok(Msg::Command(Cmd::Request {
-                    body,
-                    done,
-                    give_up,
-                })) => self.queue.push_back(Cmd::Request {
-                    body,
-                    done,
-                    give_up,
-                }),
-                Ok(Msg::Command(Cmd::Unbind { done })) => {
+            let cmd = match self.rx.recv_timeout(left) {
+                Ok(Msg::Command(cmd)) => cmd,
+                Ok(_) => continue,
+                Err(RecvTimeoutError::Timeout) => return true,
+                Err(RecvTimeoutError::Disconnected) => return false,
+            };
+            let mut link = lock(&self.shared.link);
+            self.shared.took(matches!(cmd, Cmd::Answer { .. }));
+            match cmd {
+                Cmd::Request { .. } => link.queue.push_back(cmd),
+                Cmd::Unbind { done } => {
+                    link.stopping = true;
+                    drop(link);
                     if let Some(d) = done {
                         d.send(Ok(Outcome::ConnectionLost));
                     }
                     return false;
                 }
-                Ok(Msg::Command(Cmd::Close | Cmd::Shutdown { .. })) => return false,
-                Ok(_) => {}
-                Err(RecvTimeoutError::Timeout) => return true,
-                Err(RecvTimeoutError::Disconnected) => return false,
+                Cmd::Close | Cmd::Shutdown { .. } => {
+                    link.stopping = true;
+                    return false;
+                }
+                Cmd::Answer { .. } => {}
             }
         }
     }
@@ -368,7 +621,7 @@ impl Runner {
         let reader = wire
             .tcp
             .try_clone()
-            .and_then(|r| spawn_reader(r, id, self.tx.clone(), gate.clone()));
+            .and_then(|r| spawn_reader(r, id, self.shared.clone(), gate.clone()));
         if let Err(e) = reader {
             wire.shutdown();
             return Ended {
@@ -377,17 +630,18 @@ impl Runner {
             }
             .with_log(&e.to_string());
         }
+        let shared = self.shared.clone();
         let mut session = Session::new(self.b.config.clone(), Instant::now());
         let bind_seq = match session.bind(Instant::now(), self.b.kind, self.b.bind.clone()) {
             Ok(s) => s,
             Err(e) => {
                 self.report_first(Err(ConnectError::Bind(e)));
-                self.stopping = true;
+                lock(&shared.link).stopping = true;
                 session.close(Instant::now());
                 SequenceNumber(0)
             }
         };
-        let mut conn = Conn {
+        let conn = Conn {
             session,
             pending: HashMap::new(),
             bind_seq,
@@ -396,44 +650,27 @@ impl Runner {
             retry_at: None,
             held: VecDeque::new(),
             plain: Vec::with_capacity(READ_SIZE),
+            deferred: VecDeque::new(),
         };
+        lock(&shared.link).live = Some(Live { id, conn, wire });
         let mut paused = false;
+        let mut msg = None;
         loop {
-            self.drain(&mut conn, &mut wire);
-            if let Some(reason) = conn.closed.take() {
-                wire.shutdown();
-                gate.end();
-                for (_, done) in conn.pending.drain() {
-                    done.send(Ok(Outcome::ConnectionLost));
-                }
+            let mut g = lock(&shared.link);
+            let link = &mut *g;
+            let Some(live) = link.live.as_mut() else {
+                // Not reached: only this thread takes the connection out.
                 return Ended {
-                    bound: conn.bound,
-                    reason,
+                    bound: false,
+                    reason: CloseReason::LocallyClosed,
                 };
-            }
-            let want = conn.session.wants_read();
-            if want == paused {
-                paused = !want;
-                gate.pause(paused);
-            }
-            let deadline = [
-                conn.session.poll_timeout(),
-                conn.retry_at,
-                self.hard_close_at,
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let msg = match deadline {
-                Some(d) => self
-                    .rx
-                    .recv_timeout(d.saturating_duration_since(Instant::now())),
-                None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
             let now = Instant::now();
-            match msg {
-                Ok(Msg::Bytes { conn: c, data }) if c == id => {
+            match msg.take() {
+                None | Some(Ok(Msg::Wake)) => {}
+                Some(Ok(Msg::Bytes { conn: c, data })) if c == id => {
                     gate.took_one();
+                    let (conn, wire) = (&mut live.conn, &mut live.wire);
                     let mut plain = std::mem::take(&mut conn.plain);
                     plain.clear();
                     let open = wire.decrypt(&data, &mut plain);
@@ -447,10 +684,15 @@ impl Runner {
                         conn.session.handle_eof(now);
                     }
                 }
-                Ok(Msg::Eof { conn: c }) if c == id => conn.session.handle_eof(now),
-                Ok(Msg::Bytes { .. } | Msg::Eof { .. }) => {} // an earlier connection's
-                Ok(Msg::Command(cmd)) => self.apply(&mut conn, cmd, now),
-                Err(RecvTimeoutError::Timeout) => {
+                Some(Ok(Msg::Eof { conn: c })) if c == id => live.conn.session.handle_eof(now),
+                Some(Ok(Msg::Bytes { .. } | Msg::Eof { .. })) => {} // an earlier connection's
+                Some(Ok(Msg::Command(cmd))) => {
+                    let answer = matches!(cmd, Cmd::Answer { .. });
+                    self.apply(link, cmd, now);
+                    self.shared.took(answer);
+                }
+                Some(Err(RecvTimeoutError::Timeout)) => {
+                    let conn = &mut live.conn;
                     if conn.retry_at.is_some_and(|r| r <= now) {
                         conn.retry_at = None;
                     }
@@ -459,30 +701,85 @@ impl Runner {
                     }
                     conn.session.handle_timeout(now);
                 }
-                Err(RecvTimeoutError::Disconnected) => conn.session.close(now),
+                Some(Err(RecvTimeoutError::Disconnected)) => live.conn.session.close(now),
             }
+            self.drain(link);
+            let Some(live) = link.live.as_mut() else {
+                continue;
+            };
+            if let Some(reason) = live.conn.closed.take() {
+                let Some(Live {
+                    mut conn, mut wire, ..
+                }) = link.live.take()
+                else {
+                    continue;
+                };
+                link.armed = None;
+                drop(g);
+                wire.shutdown();
+                gate.end();
+                for (_, done) in conn.pending.drain() {
+                    done.send(Ok(Outcome::ConnectionLost));
+                }
+                return Ended {
+                    bound: conn.bound,
+                    reason,
+                };
+            }
+            let conn = &live.conn;
+            let want = conn.session.wants_read();
+            if want == paused {
+                paused = !want;
+                gate.pause(paused);
+            }
+            let deadline = [
+                conn.session.poll_timeout(),
+                conn.retry_at,
+                self.hard_close_at,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            link.armed = deadline;
+            drop(g);
+            msg = Some(match deadline {
+                Some(d) => self
+                    .rx
+                    .recv_timeout(d.saturating_duration_since(Instant::now())),
+                None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            });
         }
     }
 
-    fn apply(&mut self, conn: &mut Conn, cmd: Cmd, now: Instant) {
+    fn apply(&mut self, link: &mut Link, cmd: Cmd, now: Instant) {
+        let Link {
+            queue,
+            stopping,
+            live: Some(live),
+            ..
+        } = link
+        else {
+            return;
+        };
+        let conn = &mut live.conn;
         match cmd {
             // After an unbind, close or drop, new requests are refused.
-            Cmd::Request { done, .. } if self.stopping => done.send(Err(SendError::Closed)),
-            Cmd::Request { .. } => self.queue.push_back(cmd),
-            Cmd::Unbind { done: Some(done) } if self.stopping => {
+            Cmd::Request { done, .. } if *stopping => done.send(Err(SendError::Closed)),
+            Cmd::Request { .. } => queue.push_back(cmd),
+            Cmd::Unbind { done: Some(done) } if *stopping => {
                 done.send(Err(SendError::Closed));
             }
             Cmd::Unbind { .. } => {
-                self.stopping = true;
-                self.queue.push_back(cmd);
+                *stopping = true;
+                queue.push_back(cmd);
             }
             Cmd::Shutdown { deadline } => {
-                self.stopping = true;
+                *stopping = true;
                 self.hard_close_at = Some(deadline);
-                self.queue.push_back(Cmd::Unbind { done: None });
+                queue.push_back(Cmd::Unbind { done: None });
             }
             Cmd::Close => {
-                self.stopping = true;
+                *stopping = true;
                 conn.session.close(now);
             }
             Cmd::Answer { token, reply } => {
@@ -494,11 +791,11 @@ impl Runner {
     }
 
     /// Hands queued requests to the session while it takes them.
-    fn pump(&mut self, conn: &mut Conn) -> bool {
+    fn pump(queue: &mut VecDeque<Cmd>, conn: &mut Conn) -> bool {
         let mut any = false;
         let now = Instant::now();
         while matches!(conn.session.state(), State::Bound(_) | State::Unbinding) {
-            let Some(cmd) = self.queue.pop_front() else {
+            let Some(cmd) = queue.pop_front() else {
                 break;
             };
             match cmd {
@@ -517,7 +814,7 @@ impl Runner {
                         }
                         Err(e @ (SendError::WindowFull | SendError::OutboundFull)) => {
                             let _ = e;
-                            self.queue.push_front(Cmd::Request {
+                            queue.push_front(Cmd::Request {
                                 body,
                                 done,
                                 give_up,
@@ -529,7 +826,7 @@ impl Runner {
                             | SendError::Throttled { until: at },
                         ) => {
                             conn.retry_at = Some(at);
-                            self.queue.push_front(Cmd::Request {
+                            queue.push_front(Cmd::Request {
                                 body,
                                 done,
                                 give_up,
@@ -562,9 +859,19 @@ impl Runner {
 
     /// The drain step: transmit, events, timeout (read by the caller), repeated while the
     /// events free room for queued requests.
-    fn drain(&mut self, conn: &mut Conn, wire: &mut Wire) {
+    fn drain(&mut self, link: &mut Link) {
+        let Link {
+            queue,
+            stopping,
+            live: Some(live),
+            ..
+        } = link
+        else {
+            return;
+        };
+        let (conn, wire) = (&mut live.conn, &mut live.wire);
         loop {
-            let mut any = self.pump(conn);
+            let mut any = Self::pump(queue, conn);
             while conn.session.wants_read() {
                 let Some(h) = conn.held.pop_front() else {
                     break;
@@ -579,9 +886,13 @@ impl Runner {
                     conn.session.handle_eof(Instant::now());
                 }
             }
-            while let Some(ev) = conn.session.poll_event() {
+            while let Some(ev) = conn
+                .deferred
+                .pop_front()
+                .or_else(|| conn.session.poll_event())
+            {
                 any = true;
-                self.event(conn, ev);
+                self.event(stopping, conn, ev);
             }
             if !any {
                 return;
@@ -589,7 +900,7 @@ impl Runner {
         }
     }
 
-    fn event(&mut self, conn: &mut Conn, ev: Event) {
+    fn event(&mut self, stopping: &mut bool, conn: &mut Conn, ev: Event) {
         match ev {
             Event::Response { sequence, outcome }
                 if sequence == conn.bind_seq && !outcome.is_ok() =>
@@ -601,7 +912,7 @@ impl Runner {
                     other => ConnectError::NotBound(format!("{other:?}")),
                 };
                 if self.first.is_some() {
-                    self.stopping = true;
+                    *stopping = true;
                     self.report_first(Err(e));
                 }
                 conn.session.close(Instant::now());
@@ -643,6 +954,22 @@ struct Conn {
     /// Bytes that arrived while the session did not want to read.
     held: VecDeque<Vec<u8>>,
     plain: Vec<u8>,
+    /// Events taken from the session outside the session thread, for it to handle
+    /// first, in order.
+    deferred: VecDeque<Event>,
+}
+
+impl Conn {
+    /// Moves the session's events to `deferred` (outside the session thread); true when
+    /// there were any.
+    fn defer_events(&mut self) -> bool {
+        let mut any = false;
+        while let Some(ev) = self.session.poll_event() {
+            self.deferred.push_back(ev);
+            any = true;
+        }
+        any
+    }
 }
 
 impl Ended {

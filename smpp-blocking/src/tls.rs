@@ -14,8 +14,11 @@
 //! and sends it into the one channel, and the **session thread owns the
 //! `ClientConnection`**: it decrypts (`read_tls` + `process_new_packets` + `reader()`)
 //! before `Session::handle_bytes`, and encrypts (`writer()` + `write_tls`) each transmit
-//! onto its own handle of the socket with the write timeout. No lock, no polling, and
-//! TLS costs only the crypto.
+//! onto its own handle of the socket with the write timeout. No lock held across a
+//! read, no polling, and TLS costs only the crypto. (The connection's state sits behind
+//! the mutex it shares with the handles, but with TLS only the session thread uses it:
+//! the shortcuts that let the caller write its request and the reader complete
+//! responses are for plain TCP.)
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;

@@ -227,3 +227,102 @@ fn tls_both_directions_busy_at_once() {
     }
     assert!(matches!(c.unbind().unwrap(), Outcome::Ok(_)));
 }
+
+#[test]
+fn requests_from_many_threads_each_get_their_own_response() {
+    use smpp_proto::pdu::CommandStatus;
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<HashMap<u32, Vec<u32>>>> = Arc::default();
+    let seen2 = seen.clone();
+    let rt = runtime();
+    let s = rt
+        .block_on(
+            Server::builder()
+                .sync_handler(move |_, body| match body {
+                    Body::SubmitSm(sm) => {
+                        let text = String::from_utf8_lossy(sm.short_message.as_ref()).into_owned();
+                        let (thread, n) = text.split_once('/').expect("thread/n");
+                        let (thread, n): (u32, u32) = (thread.parse().unwrap(), n.parse().unwrap());
+                        seen2.lock().unwrap().entry(thread).or_default().push(n);
+                        Reply::ok(Body::SubmitSmResp(MessageIdResp::new(text)))
+                    }
+                    _ => Reply::error(CommandStatus::InvCmdId),
+                })
+                .listen("127.0.0.1:0"),
+        )
+        .unwrap();
+    for window in [1, 4] {
+        seen.lock().unwrap().clear();
+        let (c, _events) = ClientBuilder::new(s.local_addr().to_string())
+            .window(window)
+            .connect()
+            .unwrap();
+        let threads: Vec<_> = (0..8u32)
+            .map(|thread| {
+                let c = c.clone();
+                std::thread::spawn(move || {
+                    for n in 0..300u32 {
+                        let text = format!("{thread}/{n}");
+                        let o = c
+                            .submit(SubmitSm::new("1", "2", text.clone().into_bytes()))
+                            .unwrap();
+                        assert_eq!(o.message_id(), Some(text.as_bytes()), "{o:?}");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        {
+            let seen = seen.lock().unwrap();
+            assert_eq!(seen.len(), 8);
+            for (thread, ns) in seen.iter() {
+                assert_eq!(
+                    *ns,
+                    (0..300).collect::<Vec<_>>(),
+                    "window {window}, thread {thread}"
+                );
+            }
+        }
+        assert!(matches!(c.unbind().unwrap(), Outcome::Ok(_)));
+    }
+}
+
+#[test]
+fn close_while_many_threads_submit_resolves_every_request_once() {
+    let rt = runtime();
+    let s = rt
+        .block_on(Server::builder().listen("127.0.0.1:0"))
+        .unwrap();
+    let (c, _events) = ClientBuilder::new(s.local_addr().to_string())
+        .window(2)
+        .call_timeout(Duration::from_secs(5))
+        .connect()
+        .unwrap();
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                let mut accepted = 0usize;
+                loop {
+                    match c.submit(sm()) {
+                        Ok(Outcome::Ok(_)) => accepted += 1,
+                        Ok(Outcome::ConnectionLost) => {}
+                        Err(ClientError::Closed) => return accepted,
+                        other => panic!("{other:?}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let t = Instant::now();
+    c.close();
+    let accepted: usize = threads.into_iter().map(|h| h.join().unwrap()).sum();
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert!(accepted > 0);
+    // Every request the server answered was reported accepted, or lost by the close.
+    assert!(s.stats().requests.load(Ordering::Relaxed) >= accepted as u64);
+}
