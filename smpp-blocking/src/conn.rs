@@ -125,6 +125,15 @@ struct Live {
     wire: Wire,
 }
 
+impl Link {
+    /// The queue, the stopping flag and the live connection, borrowed apart (`None`
+    /// between connections).
+    fn parts(&mut self) -> Option<(&mut VecDeque<Cmd>, &mut bool, &mut Live)> {
+        let live = self.live.as_mut()?;
+        Some((&mut self.queue, &mut self.stopping, live))
+    }
+}
+
 fn lock(m: &Mutex<Link>) -> std::sync::MutexGuard<'_, Link> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -752,13 +761,7 @@ impl Runner {
     }
 
     fn apply(&mut self, link: &mut Link, cmd: Cmd, now: Instant) {
-        let Link {
-            queue,
-            stopping,
-            live: Some(live),
-            ..
-        } = link
-        else {
+        let Some((queue, stopping, live)) = link.parts() else {
             return;
         };
         let conn = &mut live.conn;
@@ -860,13 +863,7 @@ impl Runner {
     /// The drain step: transmit, events, timeout (read by the caller), repeated while the
     /// events free room for queued requests.
     fn drain(&mut self, link: &mut Link) {
-        let Link {
-            queue,
-            stopping,
-            live: Some(live),
-            ..
-        } = link
-        else {
+        let Some((queue, stopping, live)) = link.parts() else {
             return;
         };
         let (conn, wire) = (&mut live.conn, &mut live.wire);
