@@ -136,38 +136,12 @@ impl CommandId {
     #[inline]
     pub const fn expects_response(self) -> bool {
         match self {
-            Self::BindReceiver
-            | Self::BindTransmitter
-            | Self::QuerySm
-            | Self::SubmitSm
-            | Self::DeliverSm
-            | Self::Unbind
-            | Self::ReplaceSm
-            | Self::CancelSm
-            | Self::BindTransceiver
-            | Self::EnquireLink
-            | Self::SubmitMulti
-            | Self::DataSm => true,
-            Self::GenericNack
-            | Self::BindReceiverResp
-            | Self::BindTransmitterResp
-            | Self::QuerySmResp
-            | Self::SubmitSmResp
-            | Self::DeliverSmResp
-            | Self::UnbindResp
-            | Self::ReplaceSmResp
-            | Self::CancelSmResp
-            | Self::BindTransceiverResp
-            | Self::Outbind
-            | Self::EnquireLinkResp
-            | Self::SubmitMultiResp
-            | Self::AlertNotification
-            | Self::DataSmResp => false,
             // `Unknown(n)` may hold a named value: decide by the value.
             Self::Unknown(v) => {
                 v & 0x8000_0000 == 0
                     && !matches!(Self::from_value(v), Self::Outbind | Self::AlertNotification)
             }
+            known => known.response().is_some(),
         }
     }
 
